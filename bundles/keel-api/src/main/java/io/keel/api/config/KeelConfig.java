@@ -1,0 +1,196 @@
+package io.keel.api.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A member's validated settings, named and defaulted as etcd 3.4 names and defaults them.
+ *
+ * <p>Sources, lowest precedence first: the ConfigAdmin properties (etc/io.keel.server.cfg), then
+ * {@code ETCD_<FLAG>} environment variables (flag upper-cased, dashes as underscores), exactly as
+ * etcd reads them. {@code bin/keel} turns command-line flags into those variables, so flags win
+ * over both. Any invalid value fails with a message that names the key.
+ */
+public record KeelConfig(
+    String name,
+    Path dataDir,
+    List<URI> listenClientUrls,
+    List<URI> advertiseClientUrls,
+    List<URI> listenPeerUrls,
+    List<URI> initialAdvertisePeerUrls,
+    Map<String, List<URI>> initialCluster,
+    String initialClusterState,
+    String initialClusterToken,
+    int heartbeatIntervalMs,
+    int electionTimeoutMs,
+    long snapshotCount,
+    int maxRequestBytes,
+    int maxTxnOps,
+    long quotaBackendBytes) {
+
+  /** Every key Keel reads, in the order the shipped configuration file lists them. */
+  public static final List<String> KEYS = List.of(
+      "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
+      "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token",
+      "heartbeat-interval", "election-timeout", "snapshot-count", "max-request-bytes", "max-txn-ops",
+      "quota-backend-bytes");
+
+  public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
+  public static final long MAX_QUOTA_BACKEND_BYTES = 8L * 1024 * 1024 * 1024;
+
+  /** Settings from ConfigAdmin properties overlaid with the {@code ETCD_*} entries of {@code env}. */
+  public static KeelConfig from(Map<String, ?> properties, Map<String, String> env) {
+    Map<String, String> raw = new LinkedHashMap<>();
+    for (String key : KEYS) {
+      Object v = properties.get(key);
+      if (v != null && !v.toString().isBlank()) {
+        raw.put(key, v.toString().trim());
+      }
+      String e = env.get(envName(key));
+      if (e != null && !e.isBlank()) {
+        raw.put(key, e.trim());
+      }
+    }
+    return parse(raw);
+  }
+
+  /** The environment variable etcd reads for a flag: {@code data-dir} -> {@code ETCD_DATA_DIR}. */
+  public static String envName(String key) {
+    return "ETCD_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** {@code ETCD_*} variables in {@code env} that name no key Keel knows (etcd warns about these). */
+  public static List<String> unknownEnv(Map<String, String> env) {
+    List<String> unknown = new ArrayList<>();
+    for (String name : env.keySet()) {
+      if (name.startsWith("ETCD_") && KEYS.stream().noneMatch(k -> envName(k).equals(name))) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
+  }
+
+  private static KeelConfig parse(Map<String, String> raw) {
+    String name = raw.getOrDefault("name", "default");
+    Path dataDir = Path.of(raw.getOrDefault("data-dir", name + ".etcd"));
+    List<URI> listenClient = urls(raw, "listen-client-urls", "http://localhost:2379");
+    List<URI> advertiseClient = urls(raw, "advertise-client-urls", "http://localhost:2379");
+    List<URI> listenPeer = urls(raw, "listen-peer-urls", "http://localhost:2380");
+    List<URI> advertisePeer = urls(raw, "initial-advertise-peer-urls", "http://localhost:2380");
+    String clusterSpec = raw.get("initial-cluster");
+    if (clusterSpec == null) {
+      // etcd derives the default from the member's own name and advertised peer URLs.
+      StringBuilder sb = new StringBuilder();
+      for (URI u : advertisePeer) {
+        sb.append(sb.length() == 0 ? "" : ",").append(name).append('=').append(u);
+      }
+      clusterSpec = sb.toString();
+    }
+    Map<String, List<URI>> cluster = initialCluster(clusterSpec);
+    String state = raw.getOrDefault("initial-cluster-state", "new");
+    if (!state.equals("new") && !state.equals("existing")) {
+      throw invalid("initial-cluster-state", state, "must be 'new' or 'existing'");
+    }
+    String token = raw.getOrDefault("initial-cluster-token", "etcd-cluster");
+    int heartbeat = (int) number(raw, "heartbeat-interval", 100, 1, 50_000);
+    int election = (int) number(raw, "election-timeout", 1000, 1, 50_000);
+    if (election < 5 * heartbeat) {
+      throw invalid("election-timeout", Integer.toString(election),
+          "must be at least 5 times heartbeat-interval (" + heartbeat + ")");
+    }
+    long snapshotCount = number(raw, "snapshot-count", 100_000, 1, Long.MAX_VALUE);
+    int maxRequest = (int) number(raw, "max-request-bytes", 1_572_864, 1, Integer.MAX_VALUE - 1024 * 1024);
+    int maxTxnOps = (int) number(raw, "max-txn-ops", 128, 1, Integer.MAX_VALUE);
+    long quota = number(raw, "quota-backend-bytes", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    if (quota <= 0) {
+      quota = DEFAULT_QUOTA_BACKEND_BYTES; // etcd: 0 or negative means the default quota
+    }
+    if (!cluster.containsKey(name)) {
+      throw new IllegalArgumentException("invalid configuration: initial-cluster: " + name
+          + " not listed in the initial cluster config (initial-cluster=" + clusterSpec + ")");
+    }
+    if (!sameUrls(cluster.get(name), advertisePeer)) {
+      throw new IllegalArgumentException("invalid configuration: initial-advertise-peer-urls: " + name
+          + " has different advertised URLs in the cluster and advertised peer URLs list ("
+          + cluster.get(name) + " vs " + advertisePeer + ")");
+    }
+    return new KeelConfig(name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, cluster,
+        state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota);
+  }
+
+  private static boolean sameUrls(List<URI> a, List<URI> b) {
+    return a.stream().map(URI::toString).sorted().toList().equals(b.stream().map(URI::toString).sorted().toList());
+  }
+
+  private static Map<String, List<URI>> initialCluster(String spec) {
+    Map<String, List<URI>> members = new LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      int eq = p.indexOf('=');
+      if (eq <= 0 || eq == p.length() - 1) {
+        throw invalid("initial-cluster", spec, "expected name=url[,name=url...]");
+      }
+      URI url = url("initial-cluster", p.substring(eq + 1).trim());
+      members.computeIfAbsent(p.substring(0, eq).trim(), k -> new ArrayList<>()).add(url);
+    }
+    return members;
+  }
+
+  private static List<URI> urls(Map<String, String> raw, String key, String fallback) {
+    List<URI> urls = new ArrayList<>();
+    for (String s : raw.getOrDefault(key, fallback).split(",")) {
+      if (!s.isBlank()) {
+        urls.add(url(key, s.trim()));
+      }
+    }
+    if (urls.isEmpty()) {
+      throw invalid(key, raw.get(key), "at least one URL is required");
+    }
+    return List.copyOf(urls);
+  }
+
+  private static URI url(String key, String s) {
+    URI u;
+    try {
+      u = new URI(s);
+    } catch (Exception e) {
+      throw invalid(key, s, "not a URL");
+    }
+    if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) && !"unix".equals(u.getScheme())) {
+      throw invalid(key, s, "URL scheme must be http, https or unix");
+    }
+    if (u.getHost() == null || u.getPort() < 0) {
+      throw invalid(key, s, "URL must have a host and a port");
+    }
+    if (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/")) {
+      throw invalid(key, s, "URL must not have a path");
+    }
+    return u;
+  }
+
+  private static long number(Map<String, String> raw, String key, long fallback, long min, long max) {
+    String s = raw.get(key);
+    if (s == null) {
+      return fallback;
+    }
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw invalid(key, s, "not an integer");
+    }
+    if (v < min || v > max) {
+      throw invalid(key, s, "must be between " + min + " and " + max);
+    }
+    return v;
+  }
+
+  private static IllegalArgumentException invalid(String key, String value, String why) {
+    return new IllegalArgumentException("invalid configuration: " + key + "=" + value + ": " + why);
+  }
+}

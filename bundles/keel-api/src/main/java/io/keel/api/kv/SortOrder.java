@@ -1,0 +1,4 @@
+package io.keel.api.kv;
+
+/** etcd's {@code RangeRequest.SortOrder}, same ordinals. */
+public enum SortOrder { NONE, ASCEND, DESCEND }

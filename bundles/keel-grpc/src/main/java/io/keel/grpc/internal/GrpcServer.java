@@ -1,0 +1,78 @@
+package io.keel.grpc.internal;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.keel.api.KeelServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client-facing gRPC server: etcd's KV, Maintenance and Cluster services plus the standard
+ * grpc.health.v1 service, on every listen-client-url. Handlers run on the transport threads
+ * (direct executor) because none of them blocks: each hands its request to the KeelServer and
+ * answers when the returned stage completes.
+ */
+public final class GrpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+  /** etcd lets gRPC messages exceed max-request-bytes by this much, then checks the limit itself. */
+  static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes) {
+    NettyServerBuilder builder = null;
+    for (URI url : listenUrls) {
+      SocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+      builder = builder == null ? NettyServerBuilder.forAddress(address) : builder.addListenAddress(address);
+    }
+    if (builder == null) {
+      throw new IllegalArgumentException("no listen-client-urls");
+    }
+    server = builder
+        .directExecutor()
+        .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
+        .permitKeepAliveTime(1, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .addService(new KvService(keel))
+        .addService(new MaintenanceService(keel))
+        .addService(new ClusterService(keel))
+        .addService(health.getHealthService())
+        .build();
+  }
+
+  public GrpcServer start() throws IOException {
+    server.start();
+    health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+    LOG.info("serving client requests addresses={}", server.getListenSockets());
+    return this;
+  }
+
+  /** The bound addresses (useful when a URL asked for port 0). */
+  public List<? extends SocketAddress> addresses() {
+    return server.getListenSockets();
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.keel.raft;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import io.keel.api.EtcdError;
+import io.keel.api.EtcdException;
+import io.keel.api.KeelServer;
+import io.keel.api.Member;
+import io.keel.api.ResponseHeader;
+import io.keel.api.ServerStatus;
+import io.keel.api.config.KeelConfig;
+import io.keel.api.kv.CompactionRequest;
+import io.keel.api.kv.CompactionResponse;
+import io.keel.api.kv.DeleteRangeRequest;
+import io.keel.api.kv.DeleteRangeResponse;
+import io.keel.api.kv.PutRequest;
+import io.keel.api.kv.PutResponse;
+import io.keel.api.kv.RangeRequest;
+import io.keel.api.kv.RangeResponse;
+import io.keel.api.kv.TxnRequest;
+import io.keel.api.kv.TxnResponse;
+import io.keel.mvcc.MvccStore;
+import io.keel.mvcc.RequestChecks;
+import io.keel.raft.internal.Command;
+import io.keel.raft.internal.CommandCodec;
+import io.keel.raft.internal.RaftAccess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Keel member: a SOFAJRaft node whose state machine is the MVCC store.
+ *
+ * <p>Write path: validate, encode the command on the caller's thread, {@code Node.apply} (jraft
+ * batches, replicates and fsyncs a quorum), the state machine applies it in log order and completes
+ * the caller's future. Linearizable reads take a ReadIndex and read once the state machine has
+ * applied up to it; serializable reads read local state at once.
+ *
+ * <p>Lifecycle: {@link #start} binds the peer port and starts the node; {@link #close} stops it.
+ */
+public final class RaftNode implements KeelServer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  static final String GROUP = "keel";
+  /** The etcd API version Keel implements; clients gate features on it. */
+  public static final String ETCD_VERSION = "3.4.0";
+
+  private final KeelConfig config;
+  private final RaftAccess raft;
+  private final long memberId;
+  private final long clusterId;
+  private final Map<PeerId, Member> membersByPeer;
+  private final ExecutorService snapshotTrigger;
+  private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+
+  private RaftNode(KeelConfig config, RaftAccess raft, long memberId, long clusterId, Map<PeerId, Member> members,
+      ExecutorService snapshotTrigger) {
+    this.config = config;
+    this.raft = raft;
+    this.memberId = memberId;
+    this.clusterId = clusterId;
+    this.membersByPeer = members;
+    this.snapshotTrigger = snapshotTrigger;
+  }
+
+  /** Starts this member from its configuration and waits (bounded) until a leader is known. */
+  public static RaftNode start(KeelConfig config) throws IOException {
+    Map<PeerId, Member> members = new LinkedHashMap<>();
+    PeerId self = null;
+    for (Map.Entry<String, List<URI>> e : config.initialCluster().entrySet()) {
+      PeerId peer = peerId(e.getValue().get(0));
+      long id = io.keel.raft.internal.MemberIds.memberId(e.getValue(), config.initialClusterToken());
+      boolean isSelf = e.getKey().equals(config.name());
+      List<String> clientUrls = isSelf
+          ? config.advertiseClientUrls().stream().map(RaftNode::urlString).toList() : List.of();
+      members.put(peer, new Member(id, e.getKey(), e.getValue().stream().map(RaftNode::urlString).toList(),
+          clientUrls, false));
+      if (isSelf) {
+        self = peer;
+      }
+    }
+    if (self == null) {
+      throw new IllegalArgumentException("invalid configuration: initial-cluster: " + config.name()
+          + " not listed in the initial cluster config");
+    }
+    long memberId = members.get(self).id();
+    long clusterId = io.keel.raft.internal.MemberIds.clusterId(members.values().stream().map(Member::id).toList());
+
+    Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
+    Files.createDirectories(raftDir.resolve("log"));
+    Files.createDirectories(raftDir.resolve("meta"));
+    Files.createDirectories(raftDir.resolve("snapshot"));
+
+    ExecutorService snapshotTrigger = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "keel-snapshot-trigger");
+      t.setDaemon(true);
+      return t;
+    });
+    RaftNode[] holder = new RaftNode[1];
+    RaftAccess raft = new RaftAccess(index -> {
+      RaftNode n = holder[0];
+      if (n != null) {
+        n.maybeSnapshot(index);
+      }
+    });
+
+    NodeOptions opts = new NodeOptions();
+    opts.setElectionTimeoutMs(config.electionTimeoutMs());
+    opts.setLogUri(raftDir.resolve("log").toString());
+    opts.setRaftMetaUri(raftDir.resolve("meta").toString());
+    opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
+    opts.setInitialConf(new Configuration(new ArrayList<>(members.keySet())));
+    opts.setFsm(raft.stateMachine());
+    opts.setSnapshotIntervalSecs(3600);
+    RaftOptions raftOptions = new RaftOptions();
+    raftOptions.setSync(true); // never answer a write before it is on disk
+    raftOptions.setElectionHeartbeatFactor(Math.max(2, config.electionTimeoutMs() / config.heartbeatIntervalMs()));
+    opts.setRaftOptions(raftOptions);
+
+    URI listenPeer = config.listenPeerUrls().get(0);
+    String bindIp = resolve(listenPeer.getHost());
+    RpcServer rpcServer = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true));
+    RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+    RaftGroupService group = new RaftGroupService(GROUP, self, opts, rpcServer);
+    Node node = group.start();
+    if (node == null) {
+      snapshotTrigger.shutdownNow();
+      throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
+    }
+    raft.attach(group, node);
+    RaftNode keel = new RaftNode(config, raft, memberId, clusterId, members, snapshotTrigger);
+    holder[0] = keel;
+    LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
+        Long.toHexString(clusterId), self);
+    keel.awaitLeader(config.electionTimeoutMs() * 10L);
+    return keel;
+  }
+
+  private void awaitLeader(long timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (raft.node().getLeaderId() == null || raft.node().getLeaderId().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        LOG.warn("no leader yet after {} ms; serving anyway, requests fail until one is elected", timeoutMs);
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static PeerId peerId(URI url) {
+    return new PeerId(resolve(url.getHost()), url.getPort());
+  }
+
+  private static String resolve(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve peer host " + host, e);
+    }
+  }
+
+  private static String urlString(URI u) {
+    return u.toString();
+  }
+
+  // ---------------------------------------------------------------- KV
+
+  @Override
+  public CompletionStage<RangeResponse> range(RangeRequest request) {
+    try {
+      RequestChecks.checkRange(request);
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (request.serializable()) {
+      return readNow(request);
+    }
+    CompletableFuture<RangeResponse> result = new CompletableFuture<>();
+    raft.node().readIndex(null, new ReadIndexClosure() {
+      @Override
+      public void run(Status status, long index, byte[] reqCtx) {
+        if (!status.isOk()) {
+          result.completeExceptionally(raft.toEtcd(status));
+          return;
+        }
+        try {
+          result.complete(store().range(request));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+    });
+    return result;
+  }
+
+  private CompletionStage<RangeResponse> readNow(RangeRequest request) {
+    try {
+      return CompletableFuture.completedFuture(store().range(request));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<PutResponse> put(PutRequest request) {
+    try {
+      RequestChecks.checkPut(request);
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return propose(new Command.Put(request), PutResponse.class);
+  }
+
+  @Override
+  public CompletionStage<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+    try {
+      RequestChecks.checkDeleteRange(request);
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return propose(new Command.DeleteRange(request), DeleteRangeResponse.class);
+  }
+
+  @Override
+  public CompletionStage<TxnResponse> txn(TxnRequest request) {
+    try {
+      RequestChecks.checkTxn(request, config.maxTxnOps());
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return propose(new Command.Txn(request), TxnResponse.class);
+  }
+
+  @Override
+  public CompletionStage<CompactionResponse> compact(CompactionRequest request) {
+    return propose(new Command.Compact(request), CompactionResponse.class);
+  }
+
+  private <T> CompletionStage<T> propose(Command command, Class<T> type) {
+    byte[] data = CommandCodec.encode(command);
+    if (data.length > config.maxRequestBytes()) {
+      return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
+    }
+    return raft.apply(command, ByteBuffer.wrap(data)).thenApply(type::cast);
+  }
+
+  // ---------------------------------------------------------------- cluster facts
+
+  @Override
+  public ResponseHeader header(long revision) {
+    return new ResponseHeader(clusterId, memberId, revision, raft.term());
+  }
+
+  @Override
+  public long currentRevision() {
+    return store().currentRevision();
+  }
+
+  @Override
+  public List<Member> members() {
+    return List.copyOf(membersByPeer.values());
+  }
+
+  @Override
+  public ServerStatus status() {
+    Node node = raft.node();
+    PeerId leaderPeer = node.getLeaderId();
+    Member leader = leaderPeer == null ? null : membersByPeer.get(leaderPeer);
+    long size = store().approximateSizeBytes();
+    return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(), raft.appliedIndex(),
+        raft.term(), raft.appliedIndex(), false, List.of());
+  }
+
+  /** The member's name as configured. */
+  public String name() {
+    return config.name();
+  }
+
+  private MvccStore store() {
+    return raft.store();
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** Triggers a jraft snapshot once snapshot-count entries were applied since the last one. */
+  private void maybeSnapshot(long appliedIndex) {
+    if (appliedIndex - raft.lastSnapshotIndex() < config.snapshotCount()
+        || !snapshotRunning.compareAndSet(false, true)) {
+      return;
+    }
+    // Never from the FSM thread: node.snapshot enqueues to the FSM's own queue.
+    snapshotTrigger.execute(() -> raft.node().snapshot(status -> {
+      snapshotRunning.set(false);
+      if (!status.isOk()) {
+        LOG.warn("snapshot failed status={}", status);
+      }
+    }));
+  }
+
+  /** Takes a snapshot now and waits for it (bounded); for tests and maintenance. */
+  public void snapshotNow() throws InterruptedException {
+    CompletableFuture<Status> done = new CompletableFuture<>();
+    raft.node().snapshot(done::complete);
+    try {
+      Status s = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (!s.isOk()) {
+        throw new IllegalStateException("snapshot failed: " + s);
+      }
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("snapshot failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    snapshotTrigger.shutdownNow();
+    raft.close();
+    LOG.info("member stopped name={}", config.name());
+  }
+}

@@ -1,0 +1,26 @@
+package io.keel.raft.internal;
+
+import io.keel.api.kv.CompactionRequest;
+import io.keel.api.kv.DeleteRangeRequest;
+import io.keel.api.kv.PutRequest;
+import io.keel.api.kv.TxnRequest;
+
+/**
+ * One entry of the Raft log: a mutation of the store, applied by every member in log order.
+ * Commands carry the client's request as decided by the proposer; everything they depend on at
+ * apply time (current revision, lease table) is read from the state machine, never from clocks.
+ */
+public sealed interface Command {
+
+  record Put(PutRequest request) implements Command {}
+
+  record DeleteRange(DeleteRangeRequest request) implements Command {}
+
+  record Txn(TxnRequest request) implements Command {}
+
+  record Compact(CompactionRequest request) implements Command {}
+
+  record LeaseGrant(long id, long ttlSeconds) implements Command {}
+
+  record LeaseRevoke(long id) implements Command {}
+}

@@ -1,0 +1,178 @@
+package io.keel.raft.internal;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import io.keel.api.EtcdException;
+import io.keel.mvcc.MvccStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committed log entries to the MVCC store, one at a time, in log order, on jraft's single
+ * FSM thread. Invariants: the store is only ever mutated here (or replaced wholesale from a
+ * snapshot); {@link #appliedIndex} is the index of the last entry reflected in the store. A client
+ * error (an {@link EtcdException}) is part of the entry's deterministic outcome and is returned to
+ * the proposer; any other exception means replicas could diverge, so the FSM is halted.
+ */
+final class KvStateMachine extends StateMachineAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+  static final String SNAPSHOT_FILE = "kv.snap";
+
+  private volatile MvccStore store = new MvccStore();
+  private volatile long appliedIndex;
+  private volatile long term;
+  private volatile long lastSnapshotIndex;
+  private final LongConsumer afterApply;
+
+  /** @param afterApply called with the applied index after each batch (e.g. to trigger snapshots) */
+  KvStateMachine(LongConsumer afterApply) {
+    this.afterApply = afterApply;
+  }
+
+  MvccStore store() {
+    return store;
+  }
+
+  long appliedIndex() {
+    return appliedIndex;
+  }
+
+  long term() {
+    return term;
+  }
+
+  long lastSnapshotIndex() {
+    return lastSnapshotIndex;
+  }
+
+  @Override
+  public void onApply(Iterator iter) {
+    long applied = -1;
+    while (iter.hasNext()) {
+      Closure done = iter.done();
+      Proposal proposal = done instanceof Proposal p ? p : null;
+      Command command;
+      Object result = null;
+      EtcdException error = null;
+      try {
+        command = proposal != null ? proposal.command : CommandCodec.decode(iter.getData());
+        result = apply(command);
+      } catch (EtcdException e) {
+        error = e;
+      } catch (RuntimeException e) {
+        LOG.error("apply failed, halting the state machine index={} term={}", iter.getIndex(), iter.getTerm(), e);
+        iter.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE, "apply failed at index %d: %s",
+            iter.getIndex(), e));
+        return;
+      }
+      applied = iter.getIndex();
+      appliedIndex = applied;
+      if (proposal != null) {
+        proposal.setOutcome(result, error);
+      }
+      if (done != null) {
+        done.run(Status.OK());
+      }
+      iter.next();
+    }
+    if (applied > 0) {
+      afterApply.accept(applied);
+    }
+  }
+
+  private Object apply(Command command) {
+    MvccStore s = store;
+    if (command instanceof Command.Put p) {
+      return s.put(p.request());
+    } else if (command instanceof Command.DeleteRange d) {
+      return s.deleteRange(d.request());
+    } else if (command instanceof Command.Txn t) {
+      return s.txn(t.request());
+    } else if (command instanceof Command.Compact c) {
+      return s.compact(c.request().revision());
+    } else if (command instanceof Command.LeaseGrant g) {
+      s.grantLease(g.id(), g.ttlSeconds());
+      return g;
+    } else if (command instanceof Command.LeaseRevoke r) {
+      return s.revokeLease(r.id());
+    }
+    throw new IllegalStateException("unknown command " + command);
+  }
+
+  @Override
+  public void onSnapshotSave(SnapshotWriter writer, Closure done) {
+    // Written on the FSM thread, so the file is exactly the state at the snapshot's index.
+    Path file = Path.of(writer.getPath(), SNAPSHOT_FILE);
+    try (FileOutputStream fos = new FileOutputStream(file.toFile());
+         OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
+      store.writeSnapshot(out);
+      out.flush();
+      fos.getFD().sync();
+    } catch (IOException e) {
+      LOG.error("snapshot save failed path={}", file, e);
+      done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
+      return;
+    }
+    if (!writer.addFile(SNAPSHOT_FILE)) {
+      done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));
+      return;
+    }
+    lastSnapshotIndex = appliedIndex;
+    LOG.info("snapshot saved index={} revision={}", appliedIndex, store.currentRevision());
+    done.run(Status.OK());
+  }
+
+  @Override
+  public boolean onSnapshotLoad(SnapshotReader reader) {
+    Path file = Path.of(reader.getPath(), SNAPSHOT_FILE);
+    if (reader.getFileMeta(SNAPSHOT_FILE) == null || !Files.exists(file)) {
+      LOG.error("snapshot has no {} path={}", SNAPSHOT_FILE, reader.getPath());
+      return false;
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      store = MvccStore.restore(in);
+    } catch (IOException e) {
+      LOG.error("snapshot load failed path={}", file, e);
+      return false;
+    }
+    long index = reader.load().getLastIncludedIndex();
+    appliedIndex = index;
+    lastSnapshotIndex = index;
+    LOG.info("snapshot loaded index={} revision={}", index, store.currentRevision());
+    return true;
+  }
+
+  @Override
+  public void onLeaderStart(long term) {
+    this.term = term;
+    LOG.info("became leader term={}", term);
+  }
+
+  @Override
+  public void onStartFollowing(LeaderChangeContext ctx) {
+    this.term = ctx.getTerm();
+    LOG.info("following leader={} term={}", ctx.getLeaderId(), ctx.getTerm());
+  }
+
+  @Override
+  public void onError(RaftException e) {
+    LOG.error("raft node stopped on error; this member needs an operator status={}", e.getStatus(), e);
+  }
+
+}

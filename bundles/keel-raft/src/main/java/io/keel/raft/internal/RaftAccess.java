@@ -1,0 +1,79 @@
+package io.keel.raft.internal;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.entity.Task;
+import io.keel.api.EtcdException;
+import io.keel.mvcc.MvccStore;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+
+/**
+ * The jraft group behind a member, and the one door to its log: {@link #apply} proposes an encoded
+ * command and completes when the entry is applied (or can never be).
+ */
+public final class RaftAccess implements AutoCloseable {
+  private final KvStateMachine fsm;
+  private volatile RaftGroupService group;
+  private volatile Node node;
+
+  public RaftAccess(LongConsumer afterApply) {
+    this.fsm = new KvStateMachine(afterApply);
+  }
+
+  public com.alipay.sofa.jraft.StateMachine stateMachine() {
+    return fsm;
+  }
+
+  public void attach(RaftGroupService group, Node node) {
+    this.group = group;
+    this.node = node;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public MvccStore store() {
+    return fsm.store();
+  }
+
+  public long term() {
+    return fsm.term();
+  }
+
+  public long appliedIndex() {
+    return fsm.appliedIndex();
+  }
+
+  public long lastSnapshotIndex() {
+    return fsm.lastSnapshotIndex();
+  }
+
+  public EtcdException toEtcd(Status status) {
+    return RaftErrors.toEtcd(status);
+  }
+
+  /** Proposes {@code command} (already encoded as {@code data}); the future holds its result. */
+  public CompletableFuture<Object> apply(Command command, ByteBuffer data) {
+    Proposal proposal = new Proposal(command);
+    Task task = new Task(data, proposal);
+    node.apply(task);
+    return proposal.future;
+  }
+
+  @Override
+  public void close() {
+    RaftGroupService g = group;
+    if (g != null) {
+      g.shutdown();
+      try {
+        g.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.keel.raft.internal.osgi;
+
+import io.keel.api.KeelServer;
+import io.keel.api.config.KeelConfig;
+import io.keel.raft.RaftNode;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts this member's Raft node from the {@code io.keel.server} configuration (overlaid with
+ * {@code ETCD_*} variables) and registers it as the {@link KeelServer}. The service is registered
+ * by hand, after the node has started, so consumers never see a half-started member.
+ */
+@Component(configurationPid = "io.keel.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+public final class RaftNodeComponent {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNodeComponent.class);
+  private RaftNode node;
+  private ServiceRegistration<KeelServer> registration;
+
+  @Activate
+  void activate(BundleContext context, Map<String, Object> properties) throws Exception {
+    KeelConfig config;
+    try {
+      config = KeelConfig.from(properties, System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("keel cannot start: {}", e.getMessage());
+      System.err.println("keel: " + e.getMessage());
+      throw e;
+    }
+    for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
+      LOG.warn("unrecognized environment variable {}", unknown);
+    }
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    // jraft and bolt start threads that inherit the TCCL; give them this bundle's loader.
+    Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
+    try {
+      node = RaftNode.start(config);
+    } catch (Exception e) {
+      LOG.error("keel cannot start: {}", e.getMessage(), e);
+      System.err.println("keel: " + e.getMessage());
+      throw e;
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+    }
+    registration = context.registerService(KeelServer.class, node, null);
+  }
+
+  @Deactivate
+  void deactivate() {
+    if (registration != null) {
+      registration.unregister();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.keel.mvcc;
+
+import io.keel.api.EtcdError;
+import io.keel.api.EtcdException;
+import io.keel.api.kv.CompactionResponse;
+import io.keel.api.kv.DeleteRangeRequest;
+import io.keel.api.kv.DeleteRangeResponse;
+import io.keel.api.kv.PutRequest;
+import io.keel.api.kv.PutResponse;
+import io.keel.api.kv.RangeRequest;
+import io.keel.api.kv.RangeResponse;
+import io.keel.api.kv.TxnRequest;
+import io.keel.api.kv.TxnResponse;
+import io.keel.mvcc.internal.Applier;
+import io.keel.mvcc.internal.KvHash;
+import io.keel.mvcc.internal.KvState;
+import io.keel.mvcc.internal.SnapshotCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * etcd 3.4's MVCC key-value store, answer for answer and revision for revision: one global revision
+ * (1 when empty; each write that changes something takes the next), every key's history of
+ * versions and tombstones, compaction, and which keys hang on which lease.
+ *
+ * <p><b>Storage.</b> In memory. Durability comes from the Raft log, which SOFAJRaft fsyncs on a
+ * quorum before an entry is applied here, plus snapshots: the raft bundle saves one with {@link
+ * #writeSnapshot}, loads one with {@link #restore} and replays the log after it. So the store does
+ * no disk I/O; its only persistent form is the snapshot stream. It is deterministic (no clocks, no
+ * randomness, only ordered iteration): replicas that apply the same commands in the same order end
+ * up identical, which {@link #hashKv} shows.
+ *
+ * <p><b>Threads.</b> The mutating methods ({@code put}, {@code deleteRange}, {@code txn}, {@code
+ * compact}, {@code grantLease}, {@code revokeLease}) must be called from one thread, the raft apply
+ * thread, in log order. {@link #range}, {@link #currentRevision}, {@link #compactRevision} and
+ * {@link #approximateSizeBytes} may be called from any thread and take no lock: they read the
+ * revision published by the last completed write, so they never see half of a txn (see {@code
+ * KeyIndex} for why that is safe). Lease queries, {@link #writeSnapshot} and {@link #hashKv} take
+ * {@code applyLock}, which every mutation holds, so they see the store between two writes.
+ *
+ * <p><b>Errors.</b> An {@link io.keel.api.EtcdException} is etcd's answer to the request, and the
+ * store is left exactly as before it. Any other exception means a broken invariant: the caller must
+ * stop applying rather than let this replica diverge.
+ */
+public final class MvccStore {
+  /** Held by every mutation, and by readers that need the store between two writes. */
+  private final ReentrantLock applyLock = new ReentrantLock();
+  private final KvState state;
+  private final Applier applier;
+
+  /** An empty store at revision 1. */
+  public MvccStore() {
+    this(new KvState());
+  }
+
+  private MvccStore(KvState state) {
+    this.state = state;
+    this.applier = new Applier(state);
+  }
+
+  /**
+   * Reads with no lock. A compaction can overtake a lock-free read: then a read of an explicit
+   * revision answers COMPACTED (as if it came after the compaction), while a read of the latest
+   * revision, which must never fail that way, is served again between two writes.
+   */
+  public RangeResponse range(RangeRequest r) {
+    try {
+      return applier.range(r);
+    } catch (EtcdException e) {
+      if (e.error() != EtcdError.COMPACTED || r.revision() > 0) {
+        throw e;
+      }
+      return locked(() -> applier.range(r));
+    }
+  }
+
+  public PutResponse put(PutRequest r) {
+    return locked(() -> applier.put(r));
+  }
+
+  public DeleteRangeResponse deleteRange(DeleteRangeRequest r) {
+    return locked(() -> applier.deleteRange(r));
+  }
+
+  public TxnResponse txn(TxnRequest r) {
+    return locked(() -> applier.txn(r));
+  }
+
+  public CompactionResponse compact(long revision) {
+    return locked(() -> applier.compact(revision));
+  }
+
+  /** The revision of the last write that changed something (1 on an empty store). */
+  public long currentRevision() {
+    return state.currentRev();
+  }
+
+  /** The revision of the last compaction, 0 if never compacted. */
+  public long compactRevision() {
+    return Math.max(0, state.compactMainRev());
+  }
+
+  /** Registers a lease: LEASE_EXIST if the ID is taken (and, as etcd, LEASE_NOT_FOUND for ID 0, LEASE_TTL_TOO_LARGE). */
+  public void grantLease(long id, long ttlSeconds) {
+    locked(() -> {
+      applier.grantLease(id, ttlSeconds);
+      return null;
+    });
+  }
+
+  /**
+   * Deletes the lease's keys in key order within one new revision, then the lease; LEASE_NOT_FOUND
+   * if it does not exist. Returns the store revision afterwards (unchanged if no key was attached).
+   */
+  public long revokeLease(long id) {
+    return locked(() -> applier.revokeLease(id));
+  }
+
+  public boolean leaseExists(long id) {
+    return locked(() -> state.leaseLocked(id) != null);
+  }
+
+  public Optional<LeaseInfo> lease(long id) {
+    return locked(() -> Optional.ofNullable(state.leaseLocked(id)));
+  }
+
+  /** Every lease, by ascending ID. */
+  public List<LeaseInfo> leases() {
+    return locked(state::leasesLocked);
+  }
+
+  /** Writes the whole store (see {@code SnapshotCodec} for the format). Does not close {@code out}. */
+  public void writeSnapshot(OutputStream out) throws IOException {
+    applyLock.lock();
+    try {
+      SnapshotCodec.write(state, out);
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  /** A store identical to the one that wrote the snapshot; IOException if it is corrupt or truncated. */
+  public static MvccStore restore(InputStream in) throws IOException {
+    return new MvccStore(SnapshotCodec.read(in));
+  }
+
+  /** Key and value bytes of every retained version plus a small per-version overhead (for status dbSize). */
+  public long approximateSizeBytes() {
+    return state.sizeBytes();
+  }
+
+  /**
+   * A CRC32C over the compaction revision and every retained version with mod revision <= {@code
+   * revision} (0: the current revision), equal on replicas that applied the same log. COMPACTED if
+   * revision is below the compaction, FUTURE_REV if above the current revision.
+   */
+  public long hashKv(long revision) {
+    return locked(() -> KvHash.hash(state, revision));
+  }
+
+  private <T> T locked(Supplier<T> action) {
+    applyLock.lock();
+    try {
+      return action.get();
+    } finally {
+      applyLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package io.keel.itests.blackbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * One Keel member as an operator runs it: a freshly unpacked appliance tarball, started with
+ * {@code bin/keel} as a child process on free 127.0.0.1 client and peer ports, with its own
+ * data directory outside the appliance folder.
+ *
+ * <p>{@link #start} passes the URL flags and {@code --data-dir}; callers add any other etcd flag.
+ * {@link #stop} sends SIGTERM and escalates to SIGKILL after 30 s; {@link #kill9} kills at once;
+ * {@link #restart} starts again with the same flags, environment and data directory. Every process
+ * still alive when the test JVM exits is killed by a shutdown hook, so none outlives the build.
+ *
+ * <p>With {@code -Dkeel.blackbox.server=etcd} the same tests drive the real etcd binary
+ * ({@code /usr/bin/etcd}, same flags) instead: a check of the tests themselves.
+ */
+public final class ApplianceProcess implements AutoCloseable {
+
+  /** Which server the tests run against. */
+  public enum Server { KEEL, ETCD }
+
+  public static final Server SERVER =
+      Server.valueOf(System.getProperty("keel.blackbox.server", "keel").toUpperCase(Locale.ROOT));
+
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-appliances"));
+  }
+
+  private final Path work;
+  private final Path home;
+  private final Path dataDir;
+  private final Path output;
+  private final int clientPort;
+  private final int peerPort;
+  private boolean passDataDir = true;
+  private List<String> lastFlags = List.of();
+  private Map<String, String> lastEnv = Map.of();
+  private Process process;
+
+  private ApplianceProcess(Path work, Path home) {
+    this.work = work;
+    this.home = home;
+    this.dataDir = work.resolve("data");
+    this.output = work.resolve("output.log");
+    this.clientPort = Ports.free();
+    int peer = Ports.free();
+    while (peer == clientPort) {
+      peer = Ports.free();
+    }
+    this.peerPort = peer;
+  }
+
+  /** A fresh appliance unpacked under target/blackbox/{label}-N/ (not started). */
+  public static ApplianceProcess create(String label) {
+    Path root = Path.of(System.getProperty("keel.blackbox.workdir", "target/blackbox")).toAbsolutePath();
+    Path work = root.resolve(label + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+    try {
+      Files.createDirectories(work);
+      if (SERVER == Server.ETCD) {
+        return new ApplianceProcess(work, work);
+      }
+      Path tarball = Path.of(System.getProperty("keel.tarball", "target/appliance/keel.tar.gz")).toAbsolutePath();
+      if (!Files.isRegularFile(tarball)) {
+        throw new IllegalStateException("appliance tarball not found: " + tarball + " (build assembly/ first)");
+      }
+      Path unpacked = work.resolve("appliance");
+      Files.createDirectories(unpacked);
+      Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", unpacked.toString())
+          .redirectErrorStream(true).redirectOutput(work.resolve("tar.log").toFile()).start();
+      if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+        tar.destroyForcibly();
+        throw new IllegalStateException("could not unpack " + tarball + ": " + read(work.resolve("tar.log")));
+      }
+      try (Stream<Path> top = Files.list(unpacked)) {
+        List<Path> dirs = top.filter(Files::isDirectory).toList();
+        if (dirs.size() != 1) {
+          throw new IllegalStateException("expected one top folder in " + tarball + ", found " + dirs);
+        }
+        return new ApplianceProcess(work, dirs.get(0));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Do not pass --data-dir (to test the default); the caller's flags or environment may. */
+  public ApplianceProcess withoutDataDirFlag() {
+    this.passDataDir = false;
+    return this;
+  }
+
+  public ApplianceProcess start(String... flags) {
+    return start(Map.of(), flags);
+  }
+
+  /** Starts the member with {@code env} added to a scrubbed environment (no inherited ETCD_*). */
+  public synchronized ApplianceProcess start(Map<String, String> env, String... flags) {
+    if (isAlive()) {
+      throw new IllegalStateException("already running");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(SERVER == Server.KEEL ? home.resolve("bin/keel").toString() : "/usr/bin/etcd");
+    if (passDataDir) {
+      cmd.add("--data-dir=" + dataDir);
+    }
+    cmd.add("--listen-client-urls=" + clientUrl());
+    cmd.add("--advertise-client-urls=" + clientUrl());
+    cmd.add("--listen-peer-urls=" + peerUrl());
+    cmd.add("--initial-advertise-peer-urls=" + peerUrl());
+    boolean nameGiven = env.containsKey("ETCD_NAME") || env.containsKey("ETCD_INITIAL_CLUSTER")
+        || Arrays.stream(flags).anyMatch(f -> f.matches("--?(name|initial-cluster)(=.*)?"));
+    if (!nameGiven) {
+      // etcd's default initial-cluster is default=http://localhost:2380 unless a name is given;
+      // spell out the one that matches the advertised peer URL.
+      cmd.add("--initial-cluster=default=" + peerUrl());
+    }
+    cmd.addAll(Arrays.asList(flags));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));
+    pb.environment().putAll(env);
+    try {
+      Files.writeString(output, "\n==== start " + String.join(" ", cmd) + " env " + env + "\n",
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LIVE.add(process);
+    lastFlags = List.of(flags);
+    lastEnv = new LinkedHashMap<>(env);
+    return this;
+  }
+
+  /** Waits until etcdctl reports the endpoint healthy; fails early if the process exits. */
+  public ApplianceProcess awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Etcdctl ctl = etcdctl();
+    while (System.nanoTime() < deadline) {
+      if (!isAlive()) {
+        throw new AssertionError("member exited with " + process.exitValue() + " before becoming healthy\n"
+            + diagnostics());
+      }
+      if (ctl.healthy()) {
+        return this;
+      }
+      sleep(250);
+    }
+    throw new AssertionError("member not healthy at " + clientEndpoint() + " within " + timeout + "\n" + diagnostics());
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within 30 s. Returns the exit code (-1 if never started). */
+  public synchronized int stop() {
+    if (process == null) {
+      return -1;
+    }
+    try {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          throw new AssertionError("member did not stop within " + STOP_GRACE + " of SIGTERM; killed\n" + diagnostics());
+        }
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      LIVE.remove(process);
+    }
+  }
+
+  /** SIGKILL, no grace; waits until the process is gone. */
+  public synchronized void kill9() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("member survived SIGKILL for 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      LIVE.remove(process);
+    }
+  }
+
+  /** Stops the member if it runs, then starts it again with the same flags, env and data dir. */
+  public ApplianceProcess restart() {
+    stop();
+    return start(lastEnv, lastFlags.toArray(new String[0]));
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits at most {@code timeout} for the process to exit; returns its exit code, or null if alive. */
+  public Integer awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String clientEndpoint() {
+    return "127.0.0.1:" + clientPort;
+  }
+
+  public String clientUrl() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  public String peerUrl() {
+    return "http://127.0.0.1:" + peerPort;
+  }
+
+  public int clientPort() {
+    return clientPort;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The unpacked appliance folder (for etcd, the work folder). */
+  public Path home() {
+    return home;
+  }
+
+  /** The directory the member was started from. */
+  public Path workDir() {
+    return work;
+  }
+
+  public Etcdctl etcdctl() {
+    return new Etcdctl(clientEndpoint());
+  }
+
+  /** Everything the member printed on stdout and stderr, over all its starts. */
+  public String output() {
+    return read(output);
+  }
+
+  /** The appliance's data/log/karaf.log (empty for etcd or before the first start). */
+  public String karafLog() {
+    return read(home.resolve("data/log/karaf.log"));
+  }
+
+  public String diagnostics() {
+    return "---- output (" + output + ") ----\n" + tail(output(), 150)
+        + "\n---- karaf.log ----\n" + tail(karafLog(), 150);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static String tail(String s, int lines) {
+    String[] all = s.split("\n", -1);
+    return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -295,8 +295,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     PeerId leaderPeer = node.getLeaderId();
     Member leader = leaderPeer == null ? null : membersByPeer.get(leaderPeer);
     long size = store().approximateSizeBytes();
-    return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(), raft.appliedIndex(),
-        raft.term(), raft.appliedIndex(), false, List.of());
+    return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
+        node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(), false, List.of());
   }
 
   /** The member's name as configured. */

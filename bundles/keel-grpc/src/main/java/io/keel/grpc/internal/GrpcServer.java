@@ -42,9 +42,9 @@ public final class GrpcServer implements AutoCloseable {
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(new KvService(keel))
-        .addService(new MaintenanceService(keel))
-        .addService(new ClusterService(keel))
+        .addService(MalformedRequests.guard(new KvService(keel).bindService()))
+        .addService(MalformedRequests.guard(new MaintenanceService(keel).bindService()))
+        .addService(MalformedRequests.guard(new ClusterService(keel).bindService()))
         .addService(health.getHealthService())
         .build();
   }

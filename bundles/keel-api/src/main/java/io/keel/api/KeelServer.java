@@ -31,6 +31,20 @@ public interface KeelServer {
 
   CompletionStage<CompactionResponse> compact(CompactionRequest request);
 
+  /** Grants a lease; {@code id} 0 lets the server choose. Completes with the ID and effective TTL. */
+  CompletionStage<io.keel.api.lease.LeaseGrant> leaseGrant(long id, long ttlSeconds);
+
+  /** Revokes a lease and deletes its keys at one revision; completes with the store revision. */
+  CompletionStage<Long> leaseRevoke(long id);
+
+  /** Renews a lease to its full TTL; completes with that TTL, or fails with LEASE_NOT_FOUND. */
+  CompletionStage<Long> leaseRenew(long id);
+
+  CompletionStage<io.keel.api.lease.LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys);
+
+  /** The IDs of all live leases. */
+  CompletionStage<List<Long>> leases();
+
   /** The cluster ID, member ID, given revision and current raft term, for a response header. */
   ResponseHeader header(long revision);
 

@@ -73,7 +73,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   private final long memberId;
   private final long clusterId;
   private final Map<PeerId, Member> membersByPeer;
-  private final ExecutorService snapshotTrigger;
+  private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
   private final AtomicBoolean snapshotRunning = new AtomicBoolean();
 
   private RaftNode(KeelConfig config, RaftAccess raft, long memberId, long clusterId, Map<PeerId, Member> members,
@@ -114,8 +114,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     Files.createDirectories(raftDir.resolve("meta"));
     Files.createDirectories(raftDir.resolve("snapshot"));
 
-    ExecutorService snapshotTrigger = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "keel-snapshot-trigger");
+    java.util.concurrent.ScheduledExecutorService snapshotTrigger = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "keel-background");
       t.setDaemon(true);
       return t;
     });
@@ -153,6 +153,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     raft.attach(group, node);
     RaftNode keel = new RaftNode(config, raft, memberId, clusterId, members, snapshotTrigger);
     holder[0] = keel;
+    snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
         Long.toHexString(clusterId), self);
     keel.awaitLeader(config.electionTimeoutMs() * 10L);
@@ -270,6 +271,99 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
     }
     return raft.apply(command, ByteBuffer.wrap(data)).thenApply(type::cast);
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  /** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
+  static final long MAX_LEASE_TTL = 9_000_000_000L;
+
+  /** etcd's minimum lease TTL: 1.5 election timeouts (in whole heartbeat ticks), rounded up to seconds. */
+  long minLeaseTtlSeconds() {
+    long ticks = config.electionTimeoutMs() / config.heartbeatIntervalMs();
+    long minMs = (3 * ticks / 2) * config.heartbeatIntervalMs();
+    return (minMs + 999) / 1000;
+  }
+
+  @Override
+  public CompletionStage<io.keel.api.lease.LeaseGrant> leaseGrant(long id, long ttlSeconds) {
+    if (ttlSeconds > MAX_LEASE_TTL) {
+      return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
+    }
+    long ttl = Math.max(ttlSeconds, minLeaseTtlSeconds());
+    long leaseId = id != 0 ? id : newLeaseId();
+    if (leaseId < 0) {
+      // etcd's lease IDs are positive int64s; a negative one can never be found again by etcdctl
+      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
+    }
+    return propose(new Command.LeaseGrant(leaseId, ttl), Long.class)
+        .thenApply(revision -> new io.keel.api.lease.LeaseGrant(revision, leaseId, ttl));
+  }
+
+  private long newLeaseId() {
+    long candidate;
+    do {
+      candidate = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    } while (candidate == 0 || store().leaseExists(candidate));
+    return candidate;
+  }
+
+  @Override
+  public CompletionStage<Long> leaseRevoke(long id) {
+    return propose(new Command.LeaseRevoke(id), Long.class);
+  }
+
+  @Override
+  public CompletionStage<Long> leaseRenew(long id) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = store().lease(id);
+    if (lease.isEmpty()) {
+      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
+    }
+    raft.lessor().renew(id, lease.get().ttlSeconds());
+    return CompletableFuture.completedFuture(lease.get().ttlSeconds());
+  }
+
+  @Override
+  public CompletionStage<io.keel.api.lease.LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
+    MvccStore s = store();
+    long revision = s.currentRevision();
+    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = s.lease(id);
+    if (lease.isEmpty()) {
+      return CompletableFuture.completedFuture(new io.keel.api.lease.LeaseTimeToLive(revision, id, -1, 0, List.of()));
+    }
+    io.keel.mvcc.LeaseInfo l = lease.get();
+    long remaining = raft.lessor().remainingSeconds(id, l.ttlSeconds());
+    return CompletableFuture.completedFuture(new io.keel.api.lease.LeaseTimeToLive(revision, id, remaining,
+        l.ttlSeconds(), withKeys ? l.keys() : List.of()));
+  }
+
+  @Override
+  public CompletionStage<List<Long>> leases() {
+    return CompletableFuture.completedFuture(store().leases().stream().map(io.keel.mvcc.LeaseInfo::id).toList());
+  }
+
+  /** The primary lessor's tick: propose a revoke for every lease past its deadline. */
+  private void expireLeases() {
+    try {
+      if (!raft.node().isLeader()) {
+        return;
+      }
+      for (long id : raft.lessor().expired()) {
+        propose(new Command.LeaseRevoke(id), Long.class).whenComplete((rev, err) -> {
+          if (err != null) {
+            raft.lessor().revokeFailed(id);
+            LOG.warn("lease revoke on expiry failed id={} error={}", Long.toHexString(id), err.toString());
+          } else {
+            LOG.debug("lease expired id={} revision={}", Long.toHexString(id), rev);
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      LOG.error("lease expiry tick failed", e);
+    }
   }
 
   // ---------------------------------------------------------------- cluster facts

@@ -45,6 +45,7 @@ public final class GrpcServer implements AutoCloseable {
         .addService(MalformedRequests.guard(new KvService(keel).bindService()))
         .addService(MalformedRequests.guard(new MaintenanceService(keel).bindService()))
         .addService(MalformedRequests.guard(new ClusterService(keel).bindService()))
+        .addService(MalformedRequests.guard(new LeaseService(keel).bindService()))
         .addService(health.getHealthService())
         .build();
   }

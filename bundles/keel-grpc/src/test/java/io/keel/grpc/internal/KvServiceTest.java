@@ -11,8 +11,6 @@ import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KVGrpc;
-import io.etcd.jetcd.api.LeaseGrantRequest;
-import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberListResponse;
@@ -217,7 +215,7 @@ class KvServiceTest {
   @Test
   void rpcsNotBuiltYetAnswerUnimplemented() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> LeaseGrpc.newBlockingStub(node.channel()).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(10).build()));
+        () -> MaintenanceGrpc.newBlockingStub(node.channel()).hashKV(io.etcd.jetcd.api.HashKVRequest.getDefaultInstance()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 

@@ -39,10 +39,12 @@ final class KvStateMachine extends StateMachineAdapter {
   private volatile long term;
   private volatile long lastSnapshotIndex;
   private final LongConsumer afterApply;
+  private final Lessor lessor;
 
   /** @param afterApply called with the applied index after each batch (e.g. to trigger snapshots) */
-  KvStateMachine(LongConsumer afterApply) {
+  KvStateMachine(LongConsumer afterApply, Lessor lessor) {
     this.afterApply = afterApply;
+    this.lessor = lessor;
   }
 
   MvccStore store() {
@@ -108,9 +110,12 @@ final class KvStateMachine extends StateMachineAdapter {
       return s.compact(c.request().revision());
     } else if (command instanceof Command.LeaseGrant g) {
       s.grantLease(g.id(), g.ttlSeconds());
-      return g;
+      lessor.granted(g.id(), g.ttlSeconds());
+      return s.currentRevision();
     } else if (command instanceof Command.LeaseRevoke r) {
-      return s.revokeLease(r.id());
+      long revision = s.revokeLease(r.id());
+      lessor.revoked(r.id());
+      return revision;
     }
     throw new IllegalStateException("unknown command " + command);
   }
@@ -161,7 +166,14 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public void onLeaderStart(long term) {
     this.term = term;
+    lessor.promote(store);
     LOG.info("became leader term={}", term);
+  }
+
+  @Override
+  public void onLeaderStop(Status status) {
+    lessor.demote();
+    LOG.info("stepped down status={}", status);
   }
 
   @Override

@@ -16,11 +16,16 @@ import java.util.function.LongConsumer;
  */
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
+  private final Lessor lessor = new Lessor(System::nanoTime);
   private volatile RaftGroupService group;
   private volatile Node node;
 
   public RaftAccess(LongConsumer afterApply) {
-    this.fsm = new KvStateMachine(afterApply);
+    this.fsm = new KvStateMachine(afterApply, lessor);
+  }
+
+  public Lessor lessor() {
+    return lessor;
   }
 
   public com.alipay.sofa.jraft.StateMachine stateMachine() {

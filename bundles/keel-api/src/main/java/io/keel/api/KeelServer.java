@@ -45,6 +45,13 @@ public interface KeelServer {
   /** The IDs of all live leases. */
   CompletionStage<List<Long>> leases();
 
+  /**
+   * Registers a watcher; its events go to {@code sink} in revision order, each exactly once. A
+   * start revision below the compaction point cancels it at once through {@link
+   * io.keel.api.watch.WatchSink#compacted}.
+   */
+  io.keel.api.watch.Watch watch(io.keel.api.watch.WatchSpec spec, io.keel.api.watch.WatchSink sink);
+
   /** The cluster ID, member ID, given revision and current raft term, for a response header. */
   ResponseHeader header(long revision);
 

@@ -163,6 +163,20 @@ public final class MvccStore {
     return locked(() -> KvHash.hash(state, revision));
   }
 
+  /** Sets the one listener told of every committed write (see {@link CommitListener}). */
+  public void setCommitListener(CommitListener listener) {
+    state.setListener(listener);
+  }
+
+  /**
+   * The retained changes of [key, rangeEnd) with revisions in [from, to], grouped by revision, at
+   * most about {@code maxEvents} events (whole revisions). Lock-free; {@code to} must not exceed the
+   * current revision. COMPACTED if {@code from} is below the compaction point.
+   */
+  public List<RevisionEvents> history(byte[] key, byte[] rangeEnd, long from, long to, int maxEvents) {
+    return io.keel.mvcc.internal.History.between(state, key, rangeEnd, from, to, maxEvents);
+  }
+
   private <T> T locked(Supplier<T> action) {
     applyLock.lock();
     try {

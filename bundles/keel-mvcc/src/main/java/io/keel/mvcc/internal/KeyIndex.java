@@ -101,6 +101,33 @@ final class KeyIndex {
     return n == 0 ? null : v.kvs[n - 1];
   }
 
+  /**
+   * Adds this key's changes with main revision in [from, to] to {@code out}, oldest first, each as
+   * (revision, sub-revision, event). A change's previous version is the slot before it, when that
+   * slot is live (after a compaction the oldest retained change may have lost its predecessor).
+   */
+  void changesBetween(long from, long to, java.util.List<Change> out) {
+    Versions v = versions;
+    int n = v.size;
+    for (int i = 0; i < n; i++) {
+      KeyValue kv = v.kvs[i];
+      long main = kv.modRevision();
+      if (main < from) {
+        continue;
+      }
+      if (main > to) {
+        break;
+      }
+      KeyValue prev = i > 0 && !isTombstone(v.kvs[i - 1]) ? v.kvs[i - 1] : null;
+      io.keel.api.watch.Event.Type type = isTombstone(kv) ? io.keel.api.watch.Event.Type.DELETE
+          : io.keel.api.watch.Event.Type.PUT;
+      out.add(new Change(main, v.subs[i], new io.keel.api.watch.Event(type, kv, prev)));
+    }
+  }
+
+  /** One change of the history, ordered by (revision, sub-revision). */
+  record Change(long revision, int sub, io.keel.api.watch.Event event) {}
+
   /** Appends a newer version. Writer only; its (main, sub) must exceed every stored one. */
   void append(KeyValue kv, int sub) {
     Versions v = versions;

@@ -23,6 +23,15 @@ public final class KvState {
   private volatile long currentRev = 1;
   private volatile long compactMainRev = -1;
   private volatile long sizeBytes;
+  private volatile io.keel.mvcc.CommitListener listener;
+
+  public void setListener(io.keel.mvcc.CommitListener listener) {
+    this.listener = listener;
+  }
+
+  io.keel.mvcc.CommitListener listener() {
+    return listener;
+  }
 
   public long currentRev() {
     return currentRev;

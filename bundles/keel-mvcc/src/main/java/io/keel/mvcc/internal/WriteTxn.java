@@ -20,6 +20,7 @@ final class WriteTxn {
   private int changes;
   private final List<KeyIndex> written = new ArrayList<>(4);
   private final List<LeaseChange> leaseChanges = new ArrayList<>(); // most writes touch no lease
+  private final List<io.keel.api.watch.Event> events = new ArrayList<>(4);
   private boolean done;
 
   WriteTxn(KvState state) {
@@ -50,6 +51,7 @@ final class WriteTxn {
         ? new KeyValue(ki.key(), rev, rev, 1, value, lease)
         : new KeyValue(ki.key(), prev.createRevision(), rev, prev.version() + 1, value, lease);
     append(ki, kv);
+    events.add(new io.keel.api.watch.Event(io.keel.api.watch.Event.Type.PUT, kv, prev));
     if (prev != null && prev.lease() != 0) {
       state.leases.detach(prev.lease(), ki.key());
       leaseChanges.add(new LeaseChange(prev.lease(), ki.key(), false));
@@ -70,7 +72,9 @@ final class WriteTxn {
       if (prev == null) {
         continue;
       }
-      append(ki, KeyIndex.tombstone(ki.key(), beginRev + 1));
+      KeyValue tombstone = KeyIndex.tombstone(ki.key(), beginRev + 1);
+      append(ki, tombstone);
+      events.add(new io.keel.api.watch.Event(io.keel.api.watch.Event.Type.DELETE, tombstone, prev));
       n++;
       if (prev.lease() != 0) {
         state.leases.detach(prev.lease(), ki.key());
@@ -85,6 +89,10 @@ final class WriteTxn {
     finish();
     if (changed()) {
       state.setCurrentRev(beginRev + 1);
+      io.keel.mvcc.CommitListener l = state.listener();
+      if (l != null) {
+        l.committed(beginRev + 1, java.util.Collections.unmodifiableList(events));
+      }
     }
   }
 
@@ -105,6 +113,7 @@ final class WriteTxn {
       state.index.removeIfEmpty(ki);
     }
     changes = 0;
+    events.clear();
   }
 
   private void append(KeyIndex ki, KeyValue kv) {

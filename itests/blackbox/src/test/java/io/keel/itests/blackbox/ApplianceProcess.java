@@ -146,7 +146,8 @@ public final class ApplianceProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));
     pb.environment().putAll(env);
     try {
-      Files.writeString(output, "\n==== start " + String.join(" ", cmd) + " env " + env + "\n",
+      // The command lines go to their own file: output() is only what the member printed.
+      Files.writeString(work.resolve("commands.log"), String.join(" ", cmd) + " env " + env + "\n",
           StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       process = pb.start();
     } catch (IOException e) {

@@ -90,6 +90,11 @@ public abstract class KeelTestSupport {
         editConfigurationFilePut(cfg, "initial-cluster", "paxexam=" + peer),
         systemProperty(CLIENT_ENDPOINT).value("127.0.0.1:" + clientPort),
         systemProperty(DATA_DIR).value(dataDir.getPath())));
+    String m2 = System.getProperty("keel.m2.repo");
+    if (m2 != null && !m2.isBlank()) {
+      // Karaf resolves Pax Exam's own bundles from the build's local repository (offline run).
+      options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", m2));
+    }
     options.addAll(jdk17LauncherOptions(karafVersion));
     return options.toArray(new Option[0]);
   }

@@ -11,7 +11,9 @@ set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$REPO" || exit 2
 
-MVN=(mvn -B -ntp)
+# KEEL_MVN_ARGS: extra Maven arguments for every build, e.g. -Dmaven.repo.local=/some/repo.
+# shellcheck disable=SC2206
+MVN=(mvn -B -ntp ${KEEL_MVN_ARGS:-})
 # The project version: the first <version> in the root POM (the one after keel-parent).
 VERSION=$(sed -n '/<artifactId>keel-parent<\/artifactId>/,/<\/version>/s/.*<version>\(.*\)<\/version>.*/\1/p' pom.xml | head -1)
 TARBALL="$REPO/assembly/target/keel-$VERSION.tar.gz"

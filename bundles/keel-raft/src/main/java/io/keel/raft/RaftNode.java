@@ -75,6 +75,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   private final Map<PeerId, Member> membersByPeer;
   private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
   private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+  private volatile ExecutorService watchSync;
 
   private RaftNode(KeelConfig config, RaftAccess raft, long memberId, long clusterId, Map<PeerId, Member> members,
       ExecutorService snapshotTrigger) {
@@ -154,6 +155,13 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     RaftNode keel = new RaftNode(config, raft, memberId, clusterId, members, snapshotTrigger);
     holder[0] = keel;
     snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "keel-watch-sync");
+      t.setDaemon(true);
+      return t;
+    });
+    keel.watchSync = watchSync;
+    watchSync.scheduleWithFixedDelay(keel::syncWatchers, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
         Long.toHexString(clusterId), self);
     keel.awaitLeader(config.electionTimeoutMs() * 10L);
@@ -366,6 +374,21 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- watch
+
+  @Override
+  public io.keel.api.watch.Watch watch(io.keel.api.watch.WatchSpec spec, io.keel.api.watch.WatchSink sink) {
+    return raft.watchHub().watch(spec, sink);
+  }
+
+  private void syncWatchers() {
+    try {
+      raft.watchHub().syncUnsynced();
+    } catch (RuntimeException e) {
+      LOG.error("watch catch-up pass failed", e);
+    }
+  }
+
   // ---------------------------------------------------------------- cluster facts
 
   @Override
@@ -436,6 +459,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   @Override
   public void close() {
     snapshotTrigger.shutdownNow();
+    if (watchSync != null) {
+      watchSync.shutdownNow();
+    }
     raft.close();
     LOG.info("member stopped name={}", config.name());
   }

@@ -25,10 +25,25 @@ public final class GrpcServer implements AutoCloseable {
   /** etcd lets gRPC messages exceed max-request-bytes by this much, then checks the limit itself. */
   static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
 
+  /** etcd's default progress-notify interval. */
+  public static final long DEFAULT_PROGRESS_NOTIFY_MS = 10 * 60 * 1000;
+
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final WatchService watchService;
+  private final java.util.concurrent.ScheduledExecutorService timer =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "keel-grpc-timer");
+        t.setDaemon(true);
+        return t;
+      });
 
   public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes) {
+    this(keel, listenUrls, maxRequestBytes, DEFAULT_PROGRESS_NOTIFY_MS);
+  }
+
+  public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs) {
+    watchService = new WatchService(keel, maxRequestBytes, progressNotifyIntervalMs);
     NettyServerBuilder builder = null;
     for (URI url : listenUrls) {
       SocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
@@ -46,12 +61,14 @@ public final class GrpcServer implements AutoCloseable {
         .addService(MalformedRequests.guard(new MaintenanceService(keel).bindService()))
         .addService(MalformedRequests.guard(new ClusterService(keel).bindService()))
         .addService(MalformedRequests.guard(new LeaseService(keel).bindService()))
+        .addService(MalformedRequests.guard(watchService.bindService()))
         .addService(health.getHealthService())
         .build();
   }
 
   public GrpcServer start() throws IOException {
     server.start();
+    watchService.start(timer);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     LOG.info("serving client requests addresses={}", server.getListenSockets());
     return this;
@@ -64,6 +81,7 @@ public final class GrpcServer implements AutoCloseable {
 
   @Override
   public void close() {
+    timer.shutdownNow();
     health.enterTerminalState();
     server.shutdown();
     try {

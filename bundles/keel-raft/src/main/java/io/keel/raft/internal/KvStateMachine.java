@@ -40,11 +40,17 @@ final class KvStateMachine extends StateMachineAdapter {
   private volatile long lastSnapshotIndex;
   private final LongConsumer afterApply;
   private final Lessor lessor;
+  private volatile java.util.function.Consumer<MvccStore> storeReplaced = s -> {};
 
   /** @param afterApply called with the applied index after each batch (e.g. to trigger snapshots) */
   KvStateMachine(LongConsumer afterApply, Lessor lessor) {
     this.afterApply = afterApply;
     this.lessor = lessor;
+  }
+
+  /** Told of the new store when a snapshot replaces the state wholesale. */
+  void onStoreReplaced(java.util.function.Consumer<MvccStore> listener) {
+    this.storeReplaced = listener;
   }
 
   MvccStore store() {
@@ -156,6 +162,7 @@ final class KvStateMachine extends StateMachineAdapter {
       LOG.error("snapshot load failed path={}", file, e);
       return false;
     }
+    storeReplaced.accept(store);
     long index = reader.load().getLastIncludedIndex();
     appliedIndex = index;
     lastSnapshotIndex = index;

@@ -17,11 +17,18 @@ import java.util.function.LongConsumer;
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
   private final Lessor lessor = new Lessor(System::nanoTime);
+  private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
   private volatile Node node;
 
   public RaftAccess(LongConsumer afterApply) {
     this.fsm = new KvStateMachine(afterApply, lessor);
+    this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
+    fsm.onStoreReplaced(watchHub::attach);
+  }
+
+  public io.keel.mvcc.WatchHub watchHub() {
+    return watchHub;
   }
 
   public Lessor lessor() {

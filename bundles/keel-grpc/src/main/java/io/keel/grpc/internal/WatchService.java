@@ -1,0 +1,57 @@
+package io.keel.grpc.internal;
+
+import io.etcd.jetcd.api.WatchGrpc;
+import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.keel.api.KeelServer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * etcdserverpb.Watch: one {@link WatchStream} per RPC, and one timer that answers pending progress
+ * requests and sends progress notifications every {@code progressNotifyIntervalMs} (etcd: 10 min).
+ */
+final class WatchService extends WatchGrpc.WatchImplBase {
+  static final long TICK_MS = 50;
+
+  private final KeelServer server;
+  private final int maxRequestBytes;
+  private final long progressNotifyIntervalMs;
+  private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
+  private long sinceNotifyMs;
+
+  WatchService(KeelServer server, int maxRequestBytes, long progressNotifyIntervalMs) {
+    this.server = server;
+    this.maxRequestBytes = maxRequestBytes;
+    this.progressNotifyIntervalMs = progressNotifyIntervalMs;
+  }
+
+  void start(ScheduledExecutorService timer) {
+    timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    sinceNotifyMs += TICK_MS;
+    boolean notify = sinceNotifyMs >= progressNotifyIntervalMs;
+    if (notify) {
+      sinceNotifyMs = 0;
+    }
+    for (WatchStream s : streams) {
+      s.tick(notify);
+    }
+  }
+
+  @Override
+  public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
+    WatchStream[] self = new WatchStream[1];
+    WatchStream stream = new WatchStream(server, (ServerCallStreamObserver<WatchResponse>) responses, maxRequestBytes,
+        () -> streams.remove(self[0]));
+    self[0] = stream;
+    streams.add(stream);
+    return stream;
+  }
+}

@@ -52,6 +52,18 @@ public interface KeelServer {
    */
   io.keel.api.watch.Watch watch(io.keel.api.watch.WatchSpec spec, io.keel.api.watch.WatchSink sink);
 
+  /**
+   * Hashes the MVCC history up to {@code revision} (0 = latest): equal on members with equal
+   * history, so it proves replicas agree. COMPACTED / FUTURE_REV outside the retained range.
+   */
+  CompletionStage<HashKv> hashKv(long revision);
+
+  /**
+   * Reclaims this member's disk space (etcd's Defragment): Keel's store lives in memory, so this
+   * takes a Raft snapshot, which lets the log be truncated.
+   */
+  CompletionStage<Void> defragment();
+
   /** The cluster ID, member ID, given revision and current raft term, for a response header. */
   ResponseHeader header(long revision);
 

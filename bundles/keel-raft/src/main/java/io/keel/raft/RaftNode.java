@@ -374,6 +374,38 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- maintenance
+
+  @Override
+  public CompletionStage<io.keel.api.HashKv> hashKv(long revision) {
+    MvccStore s = store();
+    long current = s.currentRevision();
+    long rev = revision <= 0 ? current : revision;
+    if (rev > current) {
+      return CompletableFuture.failedFuture(EtcdError.FUTURE_REV.exception());
+    }
+    if (rev < s.compactRevision()) {
+      return CompletableFuture.failedFuture(EtcdError.COMPACTED.exception());
+    }
+    return CompletableFuture.completedFuture(new io.keel.api.HashKv(current, (int) s.hashKv(rev), s.compactRevision()));
+  }
+
+  @Override
+  public CompletionStage<Void> defragment() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    raft.node().snapshot(status -> {
+      // OK also when nothing was applied since the last snapshot: then there is nothing to reclaim.
+      // EBUSY means a snapshot is already being taken, which does the same work.
+      if (status.isOk() || status.getRaftError() == com.alipay.sofa.jraft.error.RaftError.EBUSY) {
+        done.complete(null);
+      } else {
+        LOG.warn("defragment: snapshot failed status={}", status);
+        done.completeExceptionally(raft.toEtcd(status));
+      }
+    });
+    return done;
+  }
+
   // ---------------------------------------------------------------- watch
 
   @Override

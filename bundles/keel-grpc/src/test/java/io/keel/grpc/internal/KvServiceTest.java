@@ -215,7 +215,7 @@ class KvServiceTest {
   @Test
   void rpcsNotBuiltYetAnswerUnimplemented() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> MaintenanceGrpc.newBlockingStub(node.channel()).hashKV(io.etcd.jetcd.api.HashKVRequest.getDefaultInstance()));
+        () -> MaintenanceGrpc.newBlockingStub(node.channel()).hash(io.etcd.jetcd.api.HashRequest.getDefaultInstance()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 

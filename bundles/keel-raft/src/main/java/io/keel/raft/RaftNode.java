@@ -32,6 +32,7 @@ import io.keel.mvcc.MvccStore;
 import io.keel.mvcc.RequestChecks;
 import io.keel.raft.internal.Command;
 import io.keel.raft.internal.CommandCodec;
+import io.keel.raft.internal.Membership;
 import io.keel.raft.internal.RaftAccess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,6 +77,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
   private final AtomicBoolean snapshotRunning = new AtomicBoolean();
   private volatile ExecutorService watchSync;
+  private volatile io.keel.raft.internal.Forwarding forwarding;
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
 
   private RaftNode(KeelConfig config, RaftAccess raft, long memberId, long clusterId, Map<PeerId, Member> members,
       ExecutorService snapshotTrigger) {
@@ -85,6 +88,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     this.clusterId = clusterId;
     this.membersByPeer = members;
     this.snapshotTrigger = snapshotTrigger;
+    this.scheduler = (java.util.concurrent.ScheduledExecutorService) snapshotTrigger;
   }
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
@@ -145,15 +149,36 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     String bindIp = resolve(listenPeer.getHost());
     RpcServer rpcServer = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true));
     RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+    io.keel.raft.internal.Forwarding forwarding = io.keel.raft.internal.Forwarding.start(rpcServer,
+        new io.keel.raft.internal.Forwarding.Leader() {
+          @Override
+          public CompletionStage<Object> proposeLocally(Command command, byte[] encoded) {
+            return raft.apply(command, ByteBuffer.wrap(encoded));
+          }
+
+          @Override
+          public CompletionStage<Long> renewLocally(long leaseId) {
+            RaftNode n = holder[0];
+            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception()) : n.renewHere(leaseId);
+          }
+
+          @Override
+          public long remainingLocally(long leaseId) {
+            return raft.store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds()))
+                .orElse(-1L);
+          }
+        }, Math.max(5_000L, config.electionTimeoutMs() * 5L));
     RaftGroupService group = new RaftGroupService(GROUP, self, opts, rpcServer);
     Node node = group.start();
     if (node == null) {
+      forwarding.close();
       snapshotTrigger.shutdownNow();
       throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
     }
     raft.attach(group, node);
     RaftNode keel = new RaftNode(config, raft, memberId, clusterId, members, snapshotTrigger);
     holder[0] = keel;
+    keel.forwarding = forwarding;
     snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
     java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "keel-watch-sync");
@@ -165,6 +190,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
         Long.toHexString(clusterId), self);
     keel.awaitLeader(config.electionTimeoutMs() * 10L);
+    keel.publish();
     return keel;
   }
 
@@ -278,7 +304,73 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     if (data.length > config.maxRequestBytes()) {
       return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
     }
-    return raft.apply(command, ByteBuffer.wrap(data)).thenApply(type::cast);
+    return route(command, data, System.nanoTime() + leaderWaitNanos()).thenApply(type::cast);
+  }
+
+  /** How long a request waits for a leader during an election before failing with "no leader". */
+  private long leaderWaitNanos() {
+    return config.electionTimeoutMs() * 3L * 1_000_000L;
+  }
+
+  /**
+   * The leader applies locally; a follower forwards to the leader; with no leader the request
+   * waits (bounded, without holding a thread) and then fails with etcd's "no leader".
+   */
+  private CompletableFuture<Object> route(Command command, byte[] data, long deadline) {
+    Node n = raft.node();
+    if (n.isLeader()) {
+      return raft.apply(command, ByteBuffer.wrap(data));
+    }
+    PeerId leader = n.getLeaderId();
+    if (leader != null && !leader.isEmpty()) {
+      return forwarding.command(leader, data);
+    }
+    return afterLeader(deadline).thenCompose(ignored -> route(command, data, deadline));
+  }
+
+  /** Completes once a leader is known, or fails with NO_LEADER at the deadline. */
+  private CompletableFuture<Void> afterLeader(long deadline) {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      PeerId leader = raft.node().getLeaderId();
+      if (leader != null && !leader.isEmpty()) {
+        ready.complete(null);
+      } else if (System.nanoTime() > deadline) {
+        ready.completeExceptionally(EtcdError.NO_LEADER.exception());
+      } else {
+        try {
+          scheduler.schedule(check[0], 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          ready.completeExceptionally(EtcdError.STOPPED.exception());
+        }
+      }
+    };
+    check[0].run();
+    return ready;
+  }
+
+  /** Announces this member's name and client URLs through the log; retried until it lands. */
+  private void publish() {
+    Command.Publish p = new Command.Publish(memberId, config.name(),
+        config.advertiseClientUrls().stream().map(RaftNode::urlString).toList());
+    Membership.Attributes current = raft.membership().get(memberId);
+    if (current != null && current.name().equals(p.name()) && current.clientUrls().equals(p.clientUrls())) {
+      return;
+    }
+    byte[] data = CommandCodec.encode(p);
+    route(p, data, System.nanoTime() + leaderWaitNanos()).whenComplete((r, e) -> {
+      if (e != null) {
+        LOG.debug("publish failed, retrying: {}", e.toString());
+        try {
+          scheduler.schedule(this::publish, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+          // shutting down
+        }
+      } else {
+        LOG.info("published name={} clientUrls={}", p.name(), p.clientUrls());
+      }
+    });
   }
 
   // ---------------------------------------------------------------- leases
@@ -324,7 +416,19 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   @Override
   public CompletionStage<Long> leaseRenew(long id) {
     if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+      PeerId leader = raft.node().getLeaderId();
+      if (leader == null || leader.isEmpty()) {
+        return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
+      }
+      return forwarding.renew(leader, id).thenApply(Long.class::cast);
+    }
+    return renewHere(id);
+  }
+
+  /** Renews on this member, which must be the leader (the primary lessor). */
+  CompletionStage<Long> renewHere(long id) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.LEADER_CHANGED.exception());
     }
     java.util.Optional<io.keel.mvcc.LeaseInfo> lease = store().lease(id);
     if (lease.isEmpty()) {
@@ -336,16 +440,47 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public CompletionStage<io.keel.api.lease.LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
+    if (raft.node().isLeader()) {
+      return CompletableFuture.completedFuture(timeToLive(id, withKeys, null));
+    }
+    PeerId leader = raft.node().getLeaderId();
+    if (leader == null || leader.isEmpty()) {
+      return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
+    }
+    // only the leader's clock knows how much time is left; the rest is read here once this member
+    // has applied everything the leader had committed (a ReadIndex), as etcd forwards it whole
+    return forwarding.remaining(leader, id).thenCompose(r -> linearized().thenApply(
+        ignored -> timeToLive(id, withKeys, (Long) r)));
+  }
+
+  private io.keel.api.lease.LeaseTimeToLive timeToLive(long id, boolean withKeys, Long remainingFromLeader) {
     MvccStore s = store();
     long revision = s.currentRevision();
     java.util.Optional<io.keel.mvcc.LeaseInfo> lease = s.lease(id);
-    if (lease.isEmpty()) {
-      return CompletableFuture.completedFuture(new io.keel.api.lease.LeaseTimeToLive(revision, id, -1, 0, List.of()));
+    if (lease.isEmpty() || (remainingFromLeader != null && remainingFromLeader < 0)) {
+      return new io.keel.api.lease.LeaseTimeToLive(revision, id, -1, 0, List.of());
     }
     io.keel.mvcc.LeaseInfo l = lease.get();
-    long remaining = raft.lessor().remainingSeconds(id, l.ttlSeconds());
-    return CompletableFuture.completedFuture(new io.keel.api.lease.LeaseTimeToLive(revision, id, remaining,
-        l.ttlSeconds(), withKeys ? l.keys() : List.of()));
+    long remaining = remainingFromLeader != null ? remainingFromLeader
+        : raft.lessor().remainingSeconds(id, l.ttlSeconds());
+    return new io.keel.api.lease.LeaseTimeToLive(revision, id, remaining, l.ttlSeconds(),
+        withKeys ? l.keys() : List.of());
+  }
+
+  /** Completes once this member has applied everything committed when it was called (ReadIndex). */
+  private CompletableFuture<Void> linearized() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    raft.node().readIndex(null, new ReadIndexClosure() {
+      @Override
+      public void run(Status status, long index, byte[] reqCtx) {
+        if (status.isOk()) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(raft.toEtcd(status));
+        }
+      }
+    });
+    return done;
   }
 
   @Override
@@ -435,7 +570,17 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public List<Member> members() {
-    return List.copyOf(membersByPeer.values());
+    List<Member> out = new ArrayList<>();
+    for (Member m : membersByPeer.values()) {
+      Membership.Attributes a = raft.membership().get(m.id());
+      if (m.id() == memberId || a == null) {
+        // this member's own attributes are known locally; others are unnamed until they publish
+        out.add(m.id() == memberId ? m : new Member(m.id(), "", m.peerUrls(), List.of(), m.isLearner()));
+      } else {
+        out.add(new Member(m.id(), a.name(), m.peerUrls(), a.clientUrls(), m.isLearner()));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -446,6 +591,11 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
         node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(), false, List.of());
+  }
+
+  /** Whether this member currently leads the cluster. */
+  public boolean isLeader() {
+    return raft.node().isLeader();
   }
 
   /** The member's name as configured. */
@@ -491,6 +641,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   @Override
   public void close() {
     snapshotTrigger.shutdownNow();
+    if (forwarding != null) {
+      forwarding.close();
+    }
     if (watchSync != null) {
       watchSync.shutdownNow();
     }

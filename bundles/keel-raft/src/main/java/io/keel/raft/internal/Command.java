@@ -23,4 +23,7 @@ public sealed interface Command {
   record LeaseGrant(long id, long ttlSeconds) implements Command {}
 
   record LeaseRevoke(long id) implements Command {}
+
+  /** A member announces its name and client URLs to the cluster (etcd's publish). */
+  record Publish(long memberId, String name, java.util.List<String> clientUrls) implements Command {}
 }

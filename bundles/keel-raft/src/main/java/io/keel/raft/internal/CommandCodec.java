@@ -31,11 +31,12 @@ public final class CommandCodec {
   private static final byte LEASE_GRANT = 5;
   private static final byte LEASE_REVOKE = 6;
   private static final byte RANGE = 7; // only inside a txn
+  private static final byte PUBLISH = 8;
 
   private CommandCodec() {}
 
   public static byte[] encode(Command command) {
-    Writer w = new Writer(64);
+    ByteWriter w = new ByteWriter(64);
     w.u8(FORMAT);
     if (command instanceof Command.Put p) {
       w.u8(PUT);
@@ -57,6 +58,14 @@ public final class CommandCodec {
     } else if (command instanceof Command.LeaseRevoke r) {
       w.u8(LEASE_REVOKE);
       w.i64(r.id());
+    } else if (command instanceof Command.Publish p) {
+      w.u8(PUBLISH);
+      w.i64(p.memberId());
+      w.bytes(p.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      w.i32(p.clientUrls().size());
+      for (String u : p.clientUrls()) {
+        w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
     } else {
       throw new IllegalArgumentException("unknown command " + command);
     }
@@ -79,6 +88,7 @@ public final class CommandCodec {
         case COMPACT -> new Command.Compact(new CompactionRequest(b.getLong(), b.get() != 0));
         case LEASE_GRANT -> new Command.LeaseGrant(b.getLong(), b.getLong());
         case LEASE_REVOKE -> new Command.LeaseRevoke(b.getLong());
+        case PUBLISH -> readPublish(b);
         default -> throw new IllegalStateException("unknown log entry tag " + tag);
       };
       if (b.hasRemaining()) {
@@ -90,7 +100,18 @@ public final class CommandCodec {
     }
   }
 
-  private static void put(Writer w, PutRequest p) {
+  private static Command.Publish readPublish(ByteBuffer b) {
+    long id = b.getLong();
+    String name = new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8);
+    int n = count(b);
+    List<String> urls = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      urls.add(new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return new Command.Publish(id, name, urls);
+  }
+
+  private static void put(ByteWriter w, PutRequest p) {
     w.bytes(p.key());
     w.bytes(p.value());
     w.i64(p.lease());
@@ -105,7 +126,7 @@ public final class CommandCodec {
     return new PutRequest(key, value, lease, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
   }
 
-  private static void deleteRange(Writer w, DeleteRangeRequest d) {
+  private static void deleteRange(ByteWriter w, DeleteRangeRequest d) {
     w.bytes(d.key());
     w.bytes(d.rangeEnd());
     w.bool(d.prevKv());
@@ -115,7 +136,7 @@ public final class CommandCodec {
     return new DeleteRangeRequest(bytes(b), bytes(b), b.get() != 0);
   }
 
-  private static void range(Writer w, RangeRequest r) {
+  private static void range(ByteWriter w, RangeRequest r) {
     w.bytes(r.key());
     w.bytes(r.rangeEnd());
     w.i64(r.limit());
@@ -141,7 +162,7 @@ public final class CommandCodec {
         (flags & 4) != 0, b.getLong(), b.getLong(), b.getLong(), b.getLong());
   }
 
-  private static void txn(Writer w, TxnRequest t) {
+  private static void txn(ByteWriter w, TxnRequest t) {
     w.i32(t.compare().size());
     for (Compare c : t.compare()) {
       w.u8((byte) c.result().ordinal());
@@ -168,7 +189,7 @@ public final class CommandCodec {
     return new TxnRequest(compares, success, failure);
   }
 
-  private static void ops(Writer w, List<RequestOp> ops) {
+  private static void ops(ByteWriter w, List<RequestOp> ops) {
     w.i32(ops.size());
     for (RequestOp op : ops) {
       if (op instanceof RangeRequest r) {
@@ -203,7 +224,7 @@ public final class CommandCodec {
     return ops;
   }
 
-  private static int count(ByteBuffer b) {
+  static int count(ByteBuffer b) {
     int n = b.getInt();
     if (n < 0 || n > b.remaining()) {
       throw new IllegalStateException("bad element count " + n);
@@ -211,60 +232,10 @@ public final class CommandCodec {
     return n;
   }
 
-  private static byte[] bytes(ByteBuffer b) {
+  static byte[] bytes(ByteBuffer b) {
     int n = count(b);
     byte[] out = new byte[n];
     b.get(out);
     return out;
-  }
-
-  /** A growable big-endian buffer; ByteBuffer-compatible layout. */
-  private static final class Writer {
-    private byte[] buf;
-    private int len;
-
-    Writer(int capacity) {
-      buf = new byte[capacity];
-    }
-
-    private void ensure(int more) {
-      if (len + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-      }
-    }
-
-    void u8(byte v) {
-      ensure(1);
-      buf[len++] = v;
-    }
-
-    void bool(boolean v) {
-      u8((byte) (v ? 1 : 0));
-    }
-
-    void i32(int v) {
-      ensure(4);
-      for (int s = 24; s >= 0; s -= 8) {
-        buf[len++] = (byte) (v >>> s);
-      }
-    }
-
-    void i64(long v) {
-      ensure(8);
-      for (int s = 56; s >= 0; s -= 8) {
-        buf[len++] = (byte) (v >>> s);
-      }
-    }
-
-    void bytes(byte[] v) {
-      i32(v.length);
-      ensure(v.length);
-      System.arraycopy(v, 0, buf, len, v.length);
-      len += v.length;
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(buf, len);
-    }
   }
 }

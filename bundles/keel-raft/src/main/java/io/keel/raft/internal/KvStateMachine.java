@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class KvStateMachine extends StateMachineAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
   static final String SNAPSHOT_FILE = "kv.snap";
+  static final String MEMBERS_FILE = "members.snap";
+  private final Membership membership = new Membership();
 
   private volatile MvccStore store = new MvccStore();
   private volatile long appliedIndex;
@@ -55,6 +57,10 @@ final class KvStateMachine extends StateMachineAdapter {
 
   MvccStore store() {
     return store;
+  }
+
+  Membership membership() {
+    return membership;
   }
 
   long appliedIndex() {
@@ -118,6 +124,9 @@ final class KvStateMachine extends StateMachineAdapter {
       s.grantLease(g.id(), g.ttlSeconds());
       lessor.granted(g.id(), g.ttlSeconds());
       return s.currentRevision();
+    } else if (command instanceof Command.Publish p) {
+      membership.publish(p);
+      return s.currentRevision();
     } else if (command instanceof Command.LeaseRevoke r) {
       long revision = s.revokeLease(r.id());
       lessor.revoked(r.id());
@@ -140,7 +149,16 @@ final class KvStateMachine extends StateMachineAdapter {
       done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
       return;
     }
-    if (!writer.addFile(SNAPSHOT_FILE)) {
+    Path members = Path.of(writer.getPath(), MEMBERS_FILE);
+    try (FileOutputStream fos = new FileOutputStream(members.toFile())) {
+      membership.write(fos);
+      fos.getFD().sync();
+    } catch (IOException e) {
+      LOG.error("snapshot save failed path={}", members, e);
+      done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
+      return;
+    }
+    if (!writer.addFile(SNAPSHOT_FILE) || !writer.addFile(MEMBERS_FILE)) {
       done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));
       return;
     }
@@ -161,6 +179,15 @@ final class KvStateMachine extends StateMachineAdapter {
     } catch (IOException e) {
       LOG.error("snapshot load failed path={}", file, e);
       return false;
+    }
+    Path members = Path.of(reader.getPath(), MEMBERS_FILE);
+    if (Files.exists(members)) {
+      try (InputStream in = Files.newInputStream(members)) {
+        membership.read(in);
+      } catch (IOException e) {
+        LOG.error("snapshot load failed path={}", members, e);
+        return false;
+      }
     }
     storeReplaced.accept(store);
     long index = reader.load().getLastIncludedIndex();

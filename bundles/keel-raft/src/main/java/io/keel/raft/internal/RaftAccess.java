@@ -52,6 +52,10 @@ public final class RaftAccess implements AutoCloseable {
     return fsm.store();
   }
 
+  public Membership membership() {
+    return fsm.membership();
+  }
+
   public long term() {
     return fsm.term();
   }

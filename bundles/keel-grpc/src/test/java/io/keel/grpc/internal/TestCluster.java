@@ -1,0 +1,180 @@
+package io.keel.grpc.internal;
+
+import io.etcd.jetcd.api.KVGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.keel.api.config.KeelConfig;
+import io.keel.raft.RaftNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * An in-process cluster of real members (jraft on 127.0.0.1 peer ports, gRPC on client ports, data
+ * in a temporary folder), with stop/restart of single members. Everything is stopped by close().
+ */
+public final class TestCluster implements AutoCloseable {
+  private final Path dir;
+  private final int size;
+  private final int[] peerPorts;
+  private final int[] clientPorts;
+  private final RaftNode[] raft;
+  private final GrpcServer[] grpc;
+  private final ManagedChannel[] channels;
+
+  private TestCluster(int size) throws IOException {
+    this.size = size;
+    this.dir = Files.createTempDirectory("keel-test-cluster");
+    this.peerPorts = new int[size];
+    this.clientPorts = new int[size];
+    this.raft = new RaftNode[size];
+    this.grpc = new GrpcServer[size];
+    this.channels = new ManagedChannel[size];
+    for (int i = 0; i < size; i++) {
+      peerPorts[i] = KeelTestNode.freePort();
+      clientPorts[i] = KeelTestNode.freePort();
+    }
+  }
+
+  public static TestCluster start(int size) throws Exception {
+    TestCluster c = new TestCluster(size);
+    try {
+      List<CompletableFuture<Void>> starts = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        int member = i;
+        starts.add(CompletableFuture.runAsync(() -> c.startMember(member)));
+      }
+      for (CompletableFuture<Void> f : starts) {
+        f.join();
+      }
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private KeelConfig config(int i) {
+    StringBuilder cluster = new StringBuilder();
+    for (int j = 0; j < size; j++) {
+      cluster.append(j == 0 ? "" : ",").append("m").append(j).append("=http://127.0.0.1:").append(peerPorts[j]);
+    }
+    Map<String, Object> p = new HashMap<>();
+    String peer = "http://127.0.0.1:" + peerPorts[i];
+    String client = "http://127.0.0.1:" + clientPorts[i];
+    p.put("name", "m" + i);
+    p.put("data-dir", dir.resolve("m" + i).toString());
+    p.put("listen-peer-urls", peer);
+    p.put("initial-advertise-peer-urls", peer);
+    p.put("listen-client-urls", client);
+    p.put("advertise-client-urls", client);
+    p.put("initial-cluster", cluster.toString());
+    p.put("initial-cluster-token", "test-cluster");
+    p.put("election-timeout", "500");
+    p.put("heartbeat-interval", "50");
+    return KeelConfig.from(p, Map.of());
+  }
+
+  private void startMember(int i) {
+    try {
+      KeelConfig config = config(i);
+      raft[i] = RaftNode.start(config);
+      grpc[i] = new GrpcServer(raft[i], List.of(URI.create("http://127.0.0.1:" + clientPorts[i])),
+          config.maxRequestBytes()).start();
+      channels[i] = NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", clientPorts[i])).usePlaintext()
+          .build();
+    } catch (IOException e) {
+      throw new IllegalStateException("member " + i + " failed to start", e);
+    }
+  }
+
+  public ManagedChannel channel(int i) {
+    return channels[i];
+  }
+
+  public KVGrpc.KVBlockingStub kv(int i) {
+    return KVGrpc.newBlockingStub(channels[i]);
+  }
+
+  public RaftNode member(int i) {
+    return raft[i];
+  }
+
+  public boolean isRunning(int i) {
+    return raft[i] != null;
+  }
+
+  /** The index of the current leader, waiting (bounded) for one. */
+  public int waitLeader() throws InterruptedException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < size; i++) {
+        if (raft[i] != null && raft[i].isLeader()) {
+          return i;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no leader within 15 s");
+  }
+
+  public void stop(int i) {
+    if (channels[i] != null) {
+      channels[i].shutdownNow();
+      channels[i] = null;
+    }
+    if (grpc[i] != null) {
+      grpc[i].close();
+      grpc[i] = null;
+    }
+    if (raft[i] != null) {
+      raft[i].close();
+      raft[i] = null;
+    }
+  }
+
+  public void restart(int i) {
+    stop(i);
+    startMember(i);
+  }
+
+  /** Waits (bounded) until every running member reports the same revision and KV hash. */
+  public void assertReplicasEqual() throws Exception {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      List<String> views = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        if (raft[i] != null) {
+          io.keel.api.HashKv h = raft[i].hashKv(0).toCompletableFuture().get();
+          views.add(h.revision() + ":" + h.hash());
+        }
+      }
+      last = views.toString();
+      if (views.stream().distinct().count() == 1) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("replicas differ: " + last);
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (int i = 0; i < size; i++) {
+      stop(i);
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}

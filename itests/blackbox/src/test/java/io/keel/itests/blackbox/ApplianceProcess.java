@@ -43,9 +43,13 @@ public final class ApplianceProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<ApplianceProcess> ALL = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-appliances"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LIVE.forEach(Process::destroyForcibly);
+      ALL.forEach(a -> a.daemon().ifPresent(ProcessHandle::destroyForcibly));
+    }, "kill-appliances"));
   }
 
   private final Path work;
@@ -70,6 +74,7 @@ public final class ApplianceProcess implements AutoCloseable {
       peer = Ports.free();
     }
     this.peerPort = peer;
+    ALL.add(this);
   }
 
   /** A fresh appliance unpacked under target/blackbox/{label}-N/ (not started). */
@@ -125,21 +130,7 @@ public final class ApplianceProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(SERVER == Server.KEEL ? home.resolve("bin/keel").toString() : "/usr/bin/etcd");
-    if (passDataDir) {
-      cmd.add("--data-dir=" + dataDir);
-    }
-    cmd.add("--listen-client-urls=" + clientUrl());
-    cmd.add("--advertise-client-urls=" + clientUrl());
-    cmd.add("--listen-peer-urls=" + peerUrl());
-    cmd.add("--initial-advertise-peer-urls=" + peerUrl());
-    boolean nameGiven = env.containsKey("ETCD_NAME") || env.containsKey("ETCD_INITIAL_CLUSTER")
-        || Arrays.stream(flags).anyMatch(f -> f.matches("--?(name|initial-cluster)(=.*)?"));
-    if (!nameGiven) {
-      // etcd's default initial-cluster is default=http://localhost:2380 unless a name is given;
-      // spell out the one that matches the advertised peer URL.
-      cmd.add("--initial-cluster=default=" + peerUrl());
-    }
-    cmd.addAll(Arrays.asList(flags));
+    cmd.addAll(flags(env, flags));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -159,12 +150,77 @@ public final class ApplianceProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The flags every start passes (data dir, URLs on this member's ports, and an initial-cluster
+   * matching them unless a name is given), followed by {@code extra}.
+   */
+  public List<String> flags(Map<String, String> env, String... extra) {
+    List<String> cmd = new ArrayList<>();
+    if (passDataDir) {
+      cmd.add("--data-dir=" + dataDir);
+    }
+    cmd.add("--listen-client-urls=" + clientUrl());
+    cmd.add("--advertise-client-urls=" + clientUrl());
+    cmd.add("--listen-peer-urls=" + peerUrl());
+    cmd.add("--initial-advertise-peer-urls=" + peerUrl());
+    boolean nameGiven = env.containsKey("ETCD_NAME") || env.containsKey("ETCD_INITIAL_CLUSTER")
+        || Arrays.stream(extra).anyMatch(f -> f.matches("--?(name|initial-cluster)(=.*)?"));
+    if (!nameGiven) {
+      // etcd's default initial-cluster is default=http://localhost:2380 unless a name is given;
+      // spell out the one that matches the advertised peer URL.
+      cmd.add("--initial-cluster=default=" + peerUrl());
+    }
+    cmd.addAll(Arrays.asList(extra));
+    return cmd;
+  }
+
+  /**
+   * Runs {@code bin/keel args...} to completion (at most {@code timeout}) from the work folder with
+   * a scrubbed environment, e.g. {@code start}, {@code stop}, {@code status}. A daemon it starts is
+   * stopped by {@link #close()}.
+   */
+  public Etcdctl.Result keel(Duration timeout, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(home.resolve("bin/keel").toString());
+    cmd.addAll(Arrays.asList(args));
+    Path out = work.resolve("script-" + COUNTER.incrementAndGet() + ".out");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));
+    try {
+      Files.writeString(work.resolve("commands.log"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Process p = pb.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        throw new AssertionError("bin/keel " + String.join(" ", args) + " did not finish within " + timeout);
+      }
+      return new Etcdctl.Result(p.exitValue(), read(out).trim(), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The daemon's JVM if bin/keel start left one running (from data/keel.pid). */
+  public java.util.Optional<ProcessHandle> daemon() {
+    Path pidFile = home.resolve("data/keel.pid");
+    String pid = read(pidFile).trim();
+    if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+      return java.util.Optional.empty();
+    }
+    return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().commandLine().map(c -> c.contains("-Dkaraf.home=" + home)).orElse(false));
+  }
+
   /** Waits until etcdctl reports the endpoint healthy; fails early if the process exits. */
   public ApplianceProcess awaitHealthy(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Etcdctl ctl = etcdctl();
     while (System.nanoTime() < deadline) {
-      if (!isAlive()) {
+      if (process != null && !isAlive()) {
         throw new AssertionError("member exited with " + process.exitValue() + " before becoming healthy\n"
             + diagnostics());
       }
@@ -288,7 +344,16 @@ public final class ApplianceProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    stop();
+    try {
+      stop();
+    } finally {
+      daemon().ifPresent(d -> {
+        if (SERVER == Server.KEEL) {
+          keel(Duration.ofSeconds(60), "stop");
+        }
+        d.destroyForcibly();
+      });
+    }
   }
 
   private static String tail(String s, int lines) {

@@ -67,22 +67,31 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   /**
    * Each request renews one lease and is answered with its full TTL; a lease that does not exist
-   * (or expired) is answered with TTL 0, as etcd does, and the stream stays open.
+   * (or expired) is answered with TTL 0, as etcd does, and the stream stays open. When the client
+   * half-closes, the stream ends once every request it sent has been answered (etcd answers each
+   * request before reading the next, so a client that sends one request and closes, as the JSON
+   * gateway does, still gets its answer).
    */
   @Override
   public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> observer) {
     return new StreamObserver<>() {
       private boolean closed; // guarded by observer
+      private boolean halfClosed; // guarded by observer
+      private int pending; // guarded by observer
 
       @Override
       public void onNext(LeaseKeepAliveRequest request) {
         long id = request.getID();
+        synchronized (observer) {
+          pending++;
+        }
         server.leaseRenew(id).whenComplete((ttl, error) -> {
           long answer = ttl == null ? 0 : ttl;
           if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (!(cause instanceof EtcdException e) || e.error() != EtcdError.LEASE_NOT_FOUND) {
               synchronized (observer) {
+                pending--;
                 if (!closed) {
                   closed = true;
                   observer.onError(GrpcErrors.toStatus(cause));
@@ -94,11 +103,21 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
           LeaseKeepAliveResponse response = LeaseKeepAliveResponse.newBuilder()
               .setHeader(ProtoKv.header(server.header(server.currentRevision()))).setID(id).setTTL(answer).build();
           synchronized (observer) {
+            pending--;
             if (!closed) {
               observer.onNext(response);
+              completeIfDone();
             }
           }
         });
+      }
+
+      /** Ends the stream once the client has half-closed and every request is answered. */
+      private void completeIfDone() {
+        if (halfClosed && pending == 0 && !closed) {
+          closed = true;
+          observer.onCompleted();
+        }
       }
 
       @Override
@@ -111,10 +130,8 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
       @Override
       public void onCompleted() {
         synchronized (observer) {
-          if (!closed) {
-            closed = true;
-            observer.onCompleted();
-          }
+          halfClosed = true;
+          completeIfDone();
         }
       }
     };

@@ -5,6 +5,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keel.api.KeelServer;
+import io.keel.grpc.internal.gateway.Gateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -44,10 +45,13 @@ public final class GrpcServer implements AutoCloseable {
 
   public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs) {
     watchService = new WatchService(keel, maxRequestBytes, progressNotifyIntervalMs);
+    // HTTP/1.1 (the JSON gateway, /health, /version) shares each port with gRPC, as etcd's cmux does
+    Gateway gateway = new Gateway(keel, maxRequestBytes + GRPC_OVERHEAD_BYTES);
     NettyServerBuilder builder = null;
     for (URI url : listenUrls) {
       SocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
-      builder = builder == null ? NettyServerBuilder.forAddress(address) : builder.addListenAddress(address);
+      builder = builder == null ? NettyServerBuilder.forAddress(address, gateway.credentials())
+          : builder.addListenAddress(address);
     }
     if (builder == null) {
       throw new IllegalArgumentException("no listen-client-urls");
@@ -64,6 +68,7 @@ public final class GrpcServer implements AutoCloseable {
         .addService(MalformedRequests.guard(watchService.bindService()))
         .addService(health.getHealthService())
         .build();
+    gateway.bind(server);
   }
 
   public GrpcServer start() throws IOException {

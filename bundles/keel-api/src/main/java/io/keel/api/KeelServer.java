@@ -64,6 +64,20 @@ public interface KeelServer {
    */
   CompletionStage<Void> defragment();
 
+  /**
+   * Adds a member with these peer URLs (etcd's runtime reconfiguration: add it, then start it with
+   * initial-cluster-state=existing). A voter joins the quorum once it has caught up.
+   */
+  CompletionStage<MemberChange> memberAdd(List<String> peerUrls, boolean isLearner);
+
+  CompletionStage<MemberChange> memberRemove(long id);
+
+  /** Makes a caught-up learner a voter; LEARNER_NOT_READY if it is behind. */
+  CompletionStage<MemberChange> memberPromote(long id);
+
+  /** Hands leadership to {@code targetId}; only the leader can (NOT_LEADER elsewhere). */
+  CompletionStage<Void> moveLeader(long targetId);
+
   /** The cluster ID, member ID, given revision and current raft term, for a response header. */
   ResponseHeader header(long revision);
 

@@ -137,7 +137,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     opts.setLogUri(raftDir.resolve("log").toString());
     opts.setRaftMetaUri(raftDir.resolve("meta").toString());
     opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
-    opts.setInitialConf(new Configuration(new ArrayList<>(members.keySet())));
+    // a member joining a running cluster starts with no configuration: the leader adds it
+    opts.setInitialConf(config.initialClusterState().equals("existing") ? new Configuration()
+        : new Configuration(new ArrayList<>(members.keySet())));
     opts.setFsm(raft.stateMachine());
     opts.setSnapshotIntervalSecs(3600);
     RaftOptions raftOptions = new RaftOptions();
@@ -180,6 +182,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     holder[0] = keel;
     keel.forwarding = forwarding;
     snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    snapshotTrigger.scheduleWithFixedDelay(keel::promoteCaughtUpVoters, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "keel-watch-sync");
       t.setDaemon(true);
@@ -352,8 +355,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   /** Announces this member's name and client URLs through the log; retried until it lands. */
   private void publish() {
+    long proposedClusterId = config.initialClusterState().equals("new") ? clusterId : 0;
     Command.Publish p = new Command.Publish(memberId, config.name(),
-        config.advertiseClientUrls().stream().map(RaftNode::urlString).toList());
+        config.advertiseClientUrls().stream().map(RaftNode::urlString).toList(), proposedClusterId);
     Membership.Attributes current = raft.membership().get(memberId);
     if (current != null && current.name().equals(p.name()) && current.clientUrls().equals(p.clientUrls())) {
       return;
@@ -560,7 +564,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public ResponseHeader header(long revision) {
-    return new ResponseHeader(clusterId, memberId, revision, raft.term());
+    long agreed = raft.membership().clusterId();
+    return new ResponseHeader(agreed != 0 ? agreed : clusterId, memberId, revision, raft.term());
   }
 
   @Override
@@ -570,27 +575,223 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public List<Member> members() {
+    Membership ms = raft.membership();
     List<Member> out = new ArrayList<>();
     for (Member m : membersByPeer.values()) {
-      Membership.Attributes a = raft.membership().get(m.id());
-      if (m.id() == memberId || a == null) {
-        // this member's own attributes are known locally; others are unnamed until they publish
-        out.add(m.id() == memberId ? m : new Member(m.id(), "", m.peerUrls(), List.of(), m.isLearner()));
-      } else {
-        out.add(new Member(m.id(), a.name(), m.peerUrls(), a.clientUrls(), m.isLearner()));
+      if (!ms.isRemoved(m.id()) && (config.initialClusterState().equals("new") || m.id() == memberId
+          || ms.get(m.id()) != null || ms.added().containsKey(m.id()))) {
+        Membership.Added added = ms.added().get(m.id());
+        out.add(describe(m.id(), m.peerUrls(), added != null && added.learner()));
+      }
+    }
+    for (Map.Entry<Long, Membership.Added> e : ms.added().entrySet()) {
+      if (out.stream().noneMatch(m -> m.id() == e.getKey())) {
+        out.add(describe(e.getKey(), e.getValue().peerUrls(), e.getValue().learner()));
       }
     }
     return out;
+  }
+
+  /** A member as listed: this member's own attributes are known locally, others' once published. */
+  private Member describe(long id, List<String> peerUrls, boolean learner) {
+    if (id == memberId) {
+      Member self = membersByPeer.values().stream().filter(m -> m.id() == memberId).findFirst().orElseThrow();
+      return new Member(id, self.name(), peerUrls, self.clientUrls(), learner);
+    }
+    Membership.Attributes a = raft.membership().get(id);
+    return a == null ? new Member(id, "", peerUrls, List.of(), learner)
+        : new Member(id, a.name(), peerUrls, a.clientUrls(), learner);
+  }
+
+  private Member memberAt(PeerId peer) {
+    if (peer == null || peer.isEmpty()) {
+      return null;
+    }
+    for (Member m : members()) {
+      if (!m.peerUrls().isEmpty() && peerId(URI.create(m.peerUrls().get(0))).equals(peer)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private Member member(long id) {
+    return members().stream().filter(m -> m.id() == id).findFirst().orElse(null);
+  }
+
+  // ---------------------------------------------------------------- reconfiguration
+
+  @Override
+  public CompletionStage<io.keel.api.MemberChange> memberAdd(List<String> peerUrls, boolean isLearner) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    List<URI> urls = new ArrayList<>();
+    try {
+      for (String u : peerUrls) {
+        URI uri = new URI(u);
+        if (uri.getHost() == null || uri.getPort() <= 0) {
+          throw new IllegalArgumentException(u);
+        }
+        urls.add(uri);
+      }
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("no URLs");
+      }
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(EtcdError.MEMBER_BAD_URLS.exception());
+    }
+    List<Member> current = members();
+    for (Member m : current) {
+      if (m.peerUrls().stream().anyMatch(peerUrls::contains)) {
+        return CompletableFuture.failedFuture(EtcdError.PEER_URL_EXIST.exception());
+      }
+    }
+    if (isLearner && current.stream().anyMatch(Member::isLearner)) {
+      return CompletableFuture.failedFuture(EtcdError.TOO_MANY_LEARNERS.exception());
+    }
+    long id = io.keel.raft.internal.MemberIds.memberId(urls, config.initialClusterToken());
+    PeerId peer = peerId(urls.get(0));
+    // The log records the member, then it joins jraft's configuration as a learner; a member added
+    // as a voter is promoted by the leader once it has caught up (it must be running for that).
+    Command.MemberAdd add = new Command.MemberAdd(id, List.copyOf(peerUrls), isLearner);
+    return raft.apply(add, ByteBuffer.wrap(CommandCodec.encode(add)))
+        .thenCompose(r -> confChange(done -> raft.node().addLearners(List.of(peer), done)))
+        .thenApply(ok -> new io.keel.api.MemberChange(member(id), members()));
+  }
+
+  @Override
+  public CompletionStage<io.keel.api.MemberChange> memberRemove(long id) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    Member m = member(id);
+    if (m == null) {
+      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
+    }
+    PeerId peer = peerId(URI.create(m.peerUrls().get(0)));
+    boolean learner = raft.node().listLearners().contains(peer);
+    Command.MemberRemove remove = new Command.MemberRemove(id);
+    return confChange(done -> {
+      if (learner) {
+        raft.node().removeLearners(List.of(peer), done);
+      } else {
+        raft.node().removePeer(peer, done);
+      }
+    }).thenCompose(ok -> route(remove, CommandCodec.encode(remove), System.nanoTime() + leaderWaitNanos()))
+        .thenApply(r -> new io.keel.api.MemberChange(m, members()));
+  }
+
+  @Override
+  public CompletionStage<io.keel.api.MemberChange> memberPromote(long id) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    Member m = member(id);
+    if (m == null) {
+      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
+    }
+    PeerId peer = peerId(URI.create(m.peerUrls().get(0)));
+    if (!m.isLearner() && !raft.node().listLearners().contains(peer)) {
+      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_LEARNER.exception());
+    }
+    return promote(id, peer).thenApply(ok -> new io.keel.api.MemberChange(member(id), members()));
+  }
+
+  /**
+   * Learner to voter: leave the learners, then join the voters through jraft's catch-up stage; a
+   * learner that cannot catch up goes back to the learners and the answer is LEARNER_NOT_READY.
+   */
+  private CompletableFuture<Object> promote(long id, PeerId peer) {
+    Command.MemberPromote promote = new Command.MemberPromote(id);
+    return confChange(done -> raft.node().removeLearners(List.of(peer), done))
+        .thenCompose(ok -> confChange(done -> raft.node().addPeer(peer, done)).exceptionallyCompose(e -> {
+          confChange(done -> raft.node().addLearners(List.of(peer), done));
+          return CompletableFuture.failedFuture(EtcdError.LEARNER_NOT_READY.exception());
+        }))
+        .thenCompose(ok -> raft.apply(promote, ByteBuffer.wrap(CommandCodec.encode(promote))));
+  }
+
+  /** The leader's periodic pass: members added as voters join the voters once caught up. */
+  private void promoteCaughtUpVoters() {
+    try {
+      if (!raft.node().isLeader() || promoting.get()) {
+        return;
+      }
+      List<PeerId> learners = raft.node().listAliveLearners();
+      for (Map.Entry<Long, Membership.Added> e : raft.membership().added().entrySet()) {
+        if (e.getValue().learner()) {
+          continue;
+        }
+        PeerId peer = peerId(URI.create(e.getValue().peerUrls().get(0)));
+        if (learners.contains(peer) && promoting.compareAndSet(false, true)) {
+          promote(e.getKey(), peer).whenComplete((r, err) -> promoting.set(false));
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("voter promotion pass failed", e);
+    }
+  }
+
+  private final AtomicBoolean promoting = new AtomicBoolean();
+
+  private CompletableFuture<Status> confChange(java.util.function.Consumer<com.alipay.sofa.jraft.Closure> op) {
+    CompletableFuture<Status> result = new CompletableFuture<>();
+    op.accept(status -> {
+      if (status.isOk()) {
+        result.complete(status);
+      } else {
+        LOG.warn("configuration change failed status={}", status);
+        result.completeExceptionally(status.getRaftError() == com.alipay.sofa.jraft.error.RaftError.ECATCHUP
+            ? EtcdError.LEARNER_NOT_READY.exception() : raft.toEtcd(status));
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<Void> moveLeader(long targetId) {
+    if (!raft.node().isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    Member target = member(targetId);
+    if (target == null || target.isLearner()) {
+      return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
+    }
+    if (targetId == memberId) {
+      return CompletableFuture.completedFuture(null);
+    }
+    PeerId peer = peerId(URI.create(target.peerUrls().get(0)));
+    Status s = raft.node().transferLeadershipTo(peer);
+    if (!s.isOk()) {
+      return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
+    }
+    long deadline = System.nanoTime() + config.electionTimeoutMs() * 5L * 1_000_000L;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (peer.equals(raft.node().getLeaderId())) {
+        done.complete(null);
+      } else if (System.nanoTime() > deadline) {
+        done.completeExceptionally(EtcdError.TIMEOUT.exception());
+      } else {
+        scheduler.schedule(check[0], 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    };
+    check[0].run();
+    return done;
   }
 
   @Override
   public ServerStatus status() {
     Node node = raft.node();
     PeerId leaderPeer = node.getLeaderId();
-    Member leader = leaderPeer == null ? null : membersByPeer.get(leaderPeer);
+    Member leader = memberAt(leaderPeer);
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
-        node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(), false, List.of());
+        node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
+        node.listLearners().contains(node.getNodeId().getPeerId()), List.of());
   }
 
   /** Whether this member currently leads the cluster. */

@@ -8,12 +8,59 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.grpc.stub.StreamObserver;
 import io.keel.api.KeelServer;
 
-/** etcdserverpb.Cluster: MemberList. Membership changes answer UNIMPLEMENTED until they are built. */
+/**
+ * etcdserverpb.Cluster: MemberList, MemberAdd, MemberRemove, MemberPromote. MemberUpdate (changing
+ * a member's peer URLs) answers UNIMPLEMENTED until it is built.
+ */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final KeelServer server;
 
   ClusterService(KeelServer server) {
     this.server = server;
+  }
+
+  private io.etcd.jetcd.api.ResponseHeader header() {
+    io.keel.api.ResponseHeader h = server.header(0);
+    return ResponseHeader.newBuilder().setClusterId(h.clusterId()).setMemberId(h.memberId()).setRaftTerm(h.raftTerm())
+        .build();
+  }
+
+  static Member member(io.keel.api.Member m) {
+    return Member.newBuilder().setID(m.id()).setName(m.name()).addAllPeerURLs(m.peerUrls())
+        .addAllClientURLs(m.clientUrls()).setIsLearner(m.isLearner()).build();
+  }
+
+  @Override
+  public void memberAdd(io.etcd.jetcd.api.MemberAddRequest request,
+      StreamObserver<io.etcd.jetcd.api.MemberAddResponse> observer) {
+    Replies.reply(server.memberAdd(request.getPeerURLsList(), request.getIsLearner()), observer, c -> {
+      io.etcd.jetcd.api.MemberAddResponse.Builder b = io.etcd.jetcd.api.MemberAddResponse.newBuilder()
+          .setHeader(header()).setMember(member(c.member()));
+      c.members().forEach(m -> b.addMembers(member(m)));
+      return b.build();
+    });
+  }
+
+  @Override
+  public void memberRemove(io.etcd.jetcd.api.MemberRemoveRequest request,
+      StreamObserver<io.etcd.jetcd.api.MemberRemoveResponse> observer) {
+    Replies.reply(server.memberRemove(request.getID()), observer, c -> {
+      io.etcd.jetcd.api.MemberRemoveResponse.Builder b = io.etcd.jetcd.api.MemberRemoveResponse.newBuilder()
+          .setHeader(header());
+      c.members().forEach(m -> b.addMembers(member(m)));
+      return b.build();
+    });
+  }
+
+  @Override
+  public void memberPromote(io.etcd.jetcd.api.MemberPromoteRequest request,
+      StreamObserver<io.etcd.jetcd.api.MemberPromoteResponse> observer) {
+    Replies.reply(server.memberPromote(request.getID()), observer, c -> {
+      io.etcd.jetcd.api.MemberPromoteResponse.Builder b = io.etcd.jetcd.api.MemberPromoteResponse.newBuilder()
+          .setHeader(header());
+      c.members().forEach(m -> b.addMembers(member(m)));
+      return b.build();
+    });
   }
 
   @Override
@@ -23,8 +70,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(ResponseHeader.newBuilder()
         .setClusterId(h.clusterId()).setMemberId(h.memberId()).setRaftTerm(h.raftTerm()).build());
     for (io.keel.api.Member m : server.members()) {
-      b.addMembers(Member.newBuilder().setID(m.id()).setName(m.name()).addAllPeerURLs(m.peerUrls())
-          .addAllClientURLs(m.clientUrls()).setIsLearner(m.isLearner()).build());
+      b.addMembers(member(m));
     }
     observer.onNext(b.build());
     observer.onCompleted();

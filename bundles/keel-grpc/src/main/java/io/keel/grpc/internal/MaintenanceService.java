@@ -7,7 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.keel.api.KeelServer;
 import io.keel.api.ServerStatus;
 
-/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. Hash, Snapshot and MoveLeader answer UNIMPLEMENTED until built. */
+/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader. Hash and Snapshot answer UNIMPLEMENTED until built. */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private final KeelServer server;
 
@@ -45,6 +45,13 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     // etcd's Alarm answer carries no header
     observer.onNext(io.etcd.jetcd.api.AlarmResponse.getDefaultInstance());
     observer.onCompleted();
+  }
+
+  @Override
+  public void moveLeader(io.etcd.jetcd.api.MoveLeaderRequest request,
+      StreamObserver<io.etcd.jetcd.api.MoveLeaderResponse> observer) {
+    Replies.reply(server.moveLeader(request.getTargetID()), observer, v -> io.etcd.jetcd.api.MoveLeaderResponse
+        .newBuilder().setHeader(ProtoKv.header(server.header(server.currentRevision()))).build());
   }
 
   @Override

@@ -24,29 +24,38 @@ import java.util.stream.Stream;
  */
 public final class TestCluster implements AutoCloseable {
   private final Path dir;
-  private final int size;
+  private final int size; // initial members
+  private final int capacity;
+  private int joined;
   private final int[] peerPorts;
   private final int[] clientPorts;
   private final RaftNode[] raft;
   private final GrpcServer[] grpc;
   private final ManagedChannel[] channels;
 
-  private TestCluster(int size) throws IOException {
+  private TestCluster(int size, int capacity) throws IOException {
     this.size = size;
+    this.capacity = capacity;
+    this.joined = size;
     this.dir = Files.createTempDirectory("keel-test-cluster");
-    this.peerPorts = new int[size];
-    this.clientPorts = new int[size];
-    this.raft = new RaftNode[size];
-    this.grpc = new GrpcServer[size];
-    this.channels = new ManagedChannel[size];
-    for (int i = 0; i < size; i++) {
+    this.peerPorts = new int[capacity];
+    this.clientPorts = new int[capacity];
+    this.raft = new RaftNode[capacity];
+    this.grpc = new GrpcServer[capacity];
+    this.channels = new ManagedChannel[capacity];
+    for (int i = 0; i < capacity; i++) {
       peerPorts[i] = KeelTestNode.freePort();
       clientPorts[i] = KeelTestNode.freePort();
     }
   }
 
   public static TestCluster start(int size) throws Exception {
-    TestCluster c = new TestCluster(size);
+    return start(size, size);
+  }
+
+  /** Starts {@code size} members, with room for {@code capacity - size} to join later. */
+  public static TestCluster start(int size, int capacity) throws Exception {
+    TestCluster c = new TestCluster(size, capacity);
     try {
       List<CompletableFuture<Void>> starts = new ArrayList<>();
       for (int i = 0; i < size; i++) {
@@ -65,7 +74,8 @@ public final class TestCluster implements AutoCloseable {
 
   private KeelConfig config(int i) {
     StringBuilder cluster = new StringBuilder();
-    for (int j = 0; j < size; j++) {
+    int listed = i < size ? size : i + 1;
+    for (int j = 0; j < listed; j++) {
       cluster.append(j == 0 ? "" : ",").append("m").append(j).append("=http://127.0.0.1:").append(peerPorts[j]);
     }
     Map<String, Object> p = new HashMap<>();
@@ -81,6 +91,7 @@ public final class TestCluster implements AutoCloseable {
     p.put("initial-cluster-token", "test-cluster");
     p.put("election-timeout", "500");
     p.put("heartbeat-interval", "50");
+    p.put("initial-cluster-state", i < size ? "new" : "existing");
     return KeelConfig.from(p, Map.of());
   }
 
@@ -95,6 +106,21 @@ public final class TestCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("member " + i + " failed to start", e);
     }
+  }
+
+  /** The peer URL member {@code i} has or will have. */
+  public String peerUrl(int i) {
+    return "http://127.0.0.1:" + peerPorts[i];
+  }
+
+  /** Starts the next member as a joiner (initial-cluster-state=existing); returns its index. */
+  public int startJoiner() {
+    int i = joined++;
+    if (i >= capacity) {
+      throw new IllegalStateException("no room for another member");
+    }
+    startMember(i);
+    return i;
   }
 
   public ManagedChannel channel(int i) {
@@ -117,7 +143,7 @@ public final class TestCluster implements AutoCloseable {
   public int waitLeader() throws InterruptedException {
     long deadline = System.nanoTime() + 15_000_000_000L;
     while (System.nanoTime() < deadline) {
-      for (int i = 0; i < size; i++) {
+      for (int i = 0; i < capacity; i++) {
         if (raft[i] != null && raft[i].isLeader()) {
           return i;
         }
@@ -153,7 +179,7 @@ public final class TestCluster implements AutoCloseable {
     String last = "";
     while (System.nanoTime() < deadline) {
       List<String> views = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
+      for (int i = 0; i < capacity; i++) {
         if (raft[i] != null) {
           io.keel.api.HashKv h = raft[i].hashKv(0).toCompletableFuture().get();
           views.add(h.revision() + ":" + h.hash());
@@ -170,7 +196,7 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; i < capacity; i++) {
       stop(i);
     }
     try (Stream<Path> files = Files.walk(dir)) {

@@ -24,6 +24,13 @@ public sealed interface Command {
 
   record LeaseRevoke(long id) implements Command {}
 
+  /** Runtime reconfiguration, as recorded in the log (the jraft configuration change follows it). */
+  record MemberAdd(long memberId, java.util.List<String> peerUrls, boolean learner) implements Command {}
+
+  record MemberRemove(long memberId) implements Command {}
+
+  record MemberPromote(long memberId) implements Command {}
+
   /** A member announces its name and client URLs to the cluster (etcd's publish). */
-  record Publish(long memberId, String name, java.util.List<String> clientUrls) implements Command {}
+  record Publish(long memberId, String name, java.util.List<String> clientUrls, long clusterId) implements Command {}
 }

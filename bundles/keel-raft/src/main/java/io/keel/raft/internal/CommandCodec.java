@@ -32,6 +32,9 @@ public final class CommandCodec {
   private static final byte LEASE_REVOKE = 6;
   private static final byte RANGE = 7; // only inside a txn
   private static final byte PUBLISH = 8;
+  private static final byte MEMBER_ADD = 9;
+  private static final byte MEMBER_REMOVE = 10;
+  private static final byte MEMBER_PROMOTE = 11;
 
   private CommandCodec() {}
 
@@ -58,6 +61,17 @@ public final class CommandCodec {
     } else if (command instanceof Command.LeaseRevoke r) {
       w.u8(LEASE_REVOKE);
       w.i64(r.id());
+    } else if (command instanceof Command.MemberAdd a) {
+      w.u8(MEMBER_ADD);
+      w.i64(a.memberId());
+      strings(w, a.peerUrls());
+      w.bool(a.learner());
+    } else if (command instanceof Command.MemberRemove r) {
+      w.u8(MEMBER_REMOVE);
+      w.i64(r.memberId());
+    } else if (command instanceof Command.MemberPromote p) {
+      w.u8(MEMBER_PROMOTE);
+      w.i64(p.memberId());
     } else if (command instanceof Command.Publish p) {
       w.u8(PUBLISH);
       w.i64(p.memberId());
@@ -66,6 +80,7 @@ public final class CommandCodec {
       for (String u : p.clientUrls()) {
         w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
+      w.i64(p.clusterId());
     } else {
       throw new IllegalArgumentException("unknown command " + command);
     }
@@ -89,6 +104,9 @@ public final class CommandCodec {
         case LEASE_GRANT -> new Command.LeaseGrant(b.getLong(), b.getLong());
         case LEASE_REVOKE -> new Command.LeaseRevoke(b.getLong());
         case PUBLISH -> readPublish(b);
+        case MEMBER_ADD -> new Command.MemberAdd(b.getLong(), strings(b), b.get() != 0);
+        case MEMBER_REMOVE -> new Command.MemberRemove(b.getLong());
+        case MEMBER_PROMOTE -> new Command.MemberPromote(b.getLong());
         default -> throw new IllegalStateException("unknown log entry tag " + tag);
       };
       if (b.hasRemaining()) {
@@ -100,6 +118,22 @@ public final class CommandCodec {
     }
   }
 
+  private static void strings(ByteWriter w, List<String> list) {
+    w.i32(list.size());
+    for (String u : list) {
+      w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private static List<String> strings(ByteBuffer b) {
+    int n = count(b);
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   private static Command.Publish readPublish(ByteBuffer b) {
     long id = b.getLong();
     String name = new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8);
@@ -108,7 +142,7 @@ public final class CommandCodec {
     for (int i = 0; i < n; i++) {
       urls.add(new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8));
     }
-    return new Command.Publish(id, name, urls);
+    return new Command.Publish(id, name, urls, b.getLong());
   }
 
   private static void put(ByteWriter w, PutRequest p) {

@@ -124,6 +124,15 @@ final class KvStateMachine extends StateMachineAdapter {
       s.grantLease(g.id(), g.ttlSeconds());
       lessor.granted(g.id(), g.ttlSeconds());
       return s.currentRevision();
+    } else if (command instanceof Command.MemberAdd a) {
+      membership.add(a);
+      return s.currentRevision();
+    } else if (command instanceof Command.MemberRemove r) {
+      membership.remove(r.memberId());
+      return s.currentRevision();
+    } else if (command instanceof Command.MemberPromote p) {
+      membership.promote(p.memberId());
+      return s.currentRevision();
     } else if (command instanceof Command.Publish p) {
       membership.publish(p);
       return s.currentRevision();

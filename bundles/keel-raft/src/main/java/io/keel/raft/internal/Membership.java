@@ -19,10 +19,48 @@ public final class Membership {
   /** A member's published attributes. */
   public record Attributes(String name, List<String> clientUrls) {}
 
+  /** A member added at runtime: its peer URLs and whether it is (still) a learner. */
+  public record Added(List<String> peerUrls, boolean learner) {}
+
   private final Map<Long, Attributes> published = new ConcurrentHashMap<>();
+  private final Map<Long, Added> added = new ConcurrentHashMap<>();
+  private final java.util.Set<Long> removed = ConcurrentHashMap.newKeySet();
+
+  void add(Command.MemberAdd a) {
+    removed.remove(a.memberId());
+    added.put(a.memberId(), new Added(List.copyOf(a.peerUrls()), a.learner()));
+  }
+
+  void remove(long id) {
+    removed.add(id);
+    added.remove(id);
+    published.remove(id);
+  }
+
+  void promote(long id) {
+    added.computeIfPresent(id, (k, v) -> new Added(v.peerUrls(), false));
+  }
+
+  public Map<Long, Added> added() {
+    return new TreeMap<>(added);
+  }
+
+  public boolean isRemoved(long id) {
+    return removed.contains(id);
+  }
+
+  private volatile long clusterId;
 
   void publish(Command.Publish p) {
     published.put(p.memberId(), new Attributes(p.name(), List.copyOf(p.clientUrls())));
+    if (clusterId == 0 && p.clusterId() != 0) {
+      clusterId = p.clusterId(); // the first member to publish fixes the cluster's identity
+    }
+  }
+
+  /** The cluster ID as the cluster agreed on it, or 0 before any member has published. */
+  public long clusterId() {
+    return clusterId;
   }
 
   public Attributes get(long memberId) {
@@ -32,7 +70,7 @@ public final class Membership {
   void write(OutputStream out) throws IOException {
     DataOutputStream d = new DataOutputStream(out);
     Map<Long, Attributes> sorted = new TreeMap<>(published);
-    d.writeInt(1); // format
+    d.writeInt(2); // format
     d.writeInt(sorted.size());
     for (Map.Entry<Long, Attributes> e : sorted.entrySet()) {
       d.writeLong(e.getKey());
@@ -42,12 +80,28 @@ public final class Membership {
         d.writeUTF(u);
       }
     }
+    Map<Long, Added> a = new TreeMap<>(added);
+    d.writeInt(a.size());
+    for (Map.Entry<Long, Added> e : a.entrySet()) {
+      d.writeLong(e.getKey());
+      d.writeBoolean(e.getValue().learner());
+      d.writeInt(e.getValue().peerUrls().size());
+      for (String u : e.getValue().peerUrls()) {
+        d.writeUTF(u);
+      }
+    }
+    d.writeLong(clusterId);
+    java.util.List<Long> r = new java.util.ArrayList<>(new java.util.TreeSet<>(removed));
+    d.writeInt(r.size());
+    for (long id : r) {
+      d.writeLong(id);
+    }
     d.flush();
   }
 
   void read(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
-    if (d.readInt() != 1) {
+    if (d.readInt() != 2) {
       throw new IOException("unknown membership snapshot format");
     }
     Map<Long, Attributes> loaded = new TreeMap<>();
@@ -62,7 +116,30 @@ public final class Membership {
       }
       loaded.put(id, new Attributes(name, list));
     }
+    Map<Long, Added> loadedAdded = new TreeMap<>();
+    int na = d.readInt();
+    for (int i = 0; i < na; i++) {
+      long id = d.readLong();
+      boolean learner = d.readBoolean();
+      int urls = d.readInt();
+      List<String> list = new ArrayList<>(urls);
+      for (int j = 0; j < urls; j++) {
+        list.add(d.readUTF());
+      }
+      loadedAdded.put(id, new Added(list, learner));
+    }
+    long loadedClusterId = d.readLong();
+    java.util.Set<Long> loadedRemoved = new java.util.HashSet<>();
+    int nr = d.readInt();
+    for (int i = 0; i < nr; i++) {
+      loadedRemoved.add(d.readLong());
+    }
     published.clear();
     published.putAll(loaded);
+    added.clear();
+    added.putAll(loadedAdded);
+    removed.clear();
+    removed.addAll(loadedRemoved);
+    clusterId = loadedClusterId;
   }
 }

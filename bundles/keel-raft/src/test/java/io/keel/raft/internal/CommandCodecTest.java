@@ -35,6 +35,10 @@ class CommandCodecTest {
         new Command.Compact(new CompactionRequest(42, true)),
         new Command.LeaseGrant(0x1234abcdL, 60),
         new Command.LeaseRevoke(99),
+        new Command.Publish(5, "m1", List.of("http://a:1", "http://b:2"), 77),
+        new Command.MemberAdd(6, List.of("http://c:3"), true),
+        new Command.MemberRemove(6),
+        new Command.MemberPromote(6),
         new Command.Txn(new TxnRequest(
             List.of(new Compare(Compare.Result.GREATER, Compare.Target.VALUE, b("k"), b("l"), 0, b("x")),
                 new Compare(Compare.Result.NOT_EQUAL, Compare.Target.LEASE, b("k"), new byte[0], 5, new byte[0])),

@@ -1,0 +1,153 @@
+package io.keel.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.IntFunction;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The shape of every load subcommand: connect, set up (prefill, grants; not measured), warm up
+ * (not measured), run the measured phase with a progress line, tear down, print the summary.
+ * Closed-loop workloads only say what request number {@code seq} is; others override
+ * {@link #measure}.
+ */
+abstract class LoadCommand implements Callable<Integer> {
+
+  @Mixin
+  LoadOptions load;
+
+  @Spec
+  CommandSpec spec;
+
+  /** The "bench" name in the JSON line. */
+  abstract String name();
+
+  /** Workload parameters reported in the JSON line (after conns and clients). */
+  abstract Map<String, Object> params();
+
+  /** Measured requests (for the progress line). */
+  abstract long total();
+
+  void validate() {
+  }
+
+  void setup(Run run) {
+  }
+
+  void teardown(Run run) {
+  }
+
+  /** Per-client senders of a closed-loop workload; not used when {@link #measure} is overridden. */
+  IntFunction<ClosedLoop.Requester> requesters(Run run) {
+    throw new UnsupportedOperationException(name() + " overrides measure()");
+  }
+
+  /** Requests per second over all clients, 0 for as fast as answers come. */
+  double rate() {
+    return 0;
+  }
+
+  /** Runs the measured phase, recording into {@code stats}; returns the elapsed nanoseconds. */
+  long measure(Run run, Stats stats) {
+    if (load.warmup > 0) {
+      new ClosedLoop(load.clients, 0, load.warmup, 0, requesters(run), null, run.timer).run(load.maxTime.toNanos());
+    }
+    return new ClosedLoop(load.clients, load.warmup, total(), rate(), requesters(run), stats, run.timer)
+        .run(load.maxTime.toNanos());
+  }
+
+  @Override
+  public final Integer call() {
+    load.validate();
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "bench-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    try (Connections conns = Connections.open(load)) {
+      Run run = new Run(conns, timer, load);
+      setup(run);
+      Stats stats = new Stats();
+      long elapsed;
+      boolean complete = true;
+      try (Progress p = Progress.start(name(), total(), stats, err, !load.noProgress, timer)) {
+        elapsed = measure(run, stats);
+      } catch (ClosedLoop.TimeLimitException e) {
+        elapsed = e.elapsedNanos;
+        complete = false;
+      }
+      teardown(run);
+      Map<String, Object> params = new java.util.LinkedHashMap<>();
+      params.put("endpoints", String.join(",", load.endpoints));
+      params.put("conns", load.conns);
+      params.put("clients", load.clients);
+      params.put("total", total());
+      params.putAll(params());
+      Summary summary = new Summary(load.tags, name(), params, stats, elapsed, complete);
+      summary.print(out);
+      if (load.jsonOut != null) {
+        summary.append(load.jsonOut);
+      }
+      return complete ? 0 : 1;
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  /** What a workload needs while it runs. */
+  record Run(Connections conns, ScheduledThreadPoolExecutor timer, LoadOptions load) {
+  }
+
+  /** Starts one unary call; {@code done} hears its outcome once. */
+  static <Q, R> void unary(Channel ch, MethodDescriptor<Q, R> method, CallOptions options, Q request,
+      ClosedLoop.Completion done) {
+    unary(ch, method, options, request, r -> { }, done);
+  }
+
+  /** Starts one unary call; {@code answer} sees the response before {@code done} hears success. */
+  static <Q, R> void unary(Channel ch, MethodDescriptor<Q, R> method, CallOptions options, Q request,
+      java.util.function.Consumer<R> answer, ClosedLoop.Completion done) {
+    ClientCalls.asyncUnaryCall(ch.newCall(method, options), request, new StreamObserver<R>() {
+      @Override
+      public void onNext(R value) {
+        answer.accept(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.failed(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.succeeded();
+      }
+    });
+  }
+
+  /** Runs an unmeasured closed loop (prefill, grants) and fails the run if any request failed. */
+  static void prepare(String what, Run run, int clients, long count, IntFunction<ClosedLoop.Requester> requesters) {
+    Stats stats = new Stats();
+    try {
+      new ClosedLoop(clients, 0, count, 0, requesters, stats, run.timer()).run(run.load().maxTime.toNanos());
+    } catch (ClosedLoop.TimeLimitException e) {
+      throw new BenchException(what + " did not finish within --max-time " + run.load().maxTime);
+    }
+    if (stats.failed() > 0) {
+      throw new BenchException(what + ": " + stats.failed() + " of " + count + " requests failed: " + stats.errors());
+    }
+  }
+}

@@ -78,6 +78,15 @@ public interface KeelServer {
   /** Hands leadership to {@code targetId}; only the leader can (NOT_LEADER elsewhere). */
   CompletionStage<Void> moveLeader(long targetId);
 
+  /** Active alarms, cluster-wide. */
+  List<Alarm> alarms();
+
+  /**
+   * Raises or clears an alarm through the log (memberId 0 = every member's). While NOSPACE is
+   * raised, only reads, deletes, compaction and lease revocation are allowed, as in etcd.
+   */
+  CompletionStage<List<Alarm>> alarm(boolean activate, long memberId, Alarm.Type type);
+
   /** The cluster ID, member ID, given revision and current raft term, for a response header. */
   ResponseHeader header(long revision);
 

@@ -11,6 +11,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import io.keel.api.Alarm;
 import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
 import io.keel.api.KeelServer;
@@ -307,7 +308,52 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     if (data.length > config.maxRequestBytes()) {
       return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
     }
+    if (consumesSpace(command) && store().approximateSizeBytes() + data.length > config.quotaBackendBytes()) {
+      // etcd raises NOSPACE through the log and refuses the request
+      if (raft.membership().alarms().stream().noneMatch(a -> a.getKey() == memberId && a.getValue() == NOSPACE)) {
+        Command.AlarmChange raise = new Command.AlarmChange(true, memberId, NOSPACE);
+        route(raise, CommandCodec.encode(raise), System.nanoTime() + leaderWaitNanos());
+        LOG.warn("backend quota exceeded, NOSPACE alarm raised size={} quota={}", store().approximateSizeBytes(),
+            config.quotaBackendBytes());
+      }
+      return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
+    }
     return route(command, data, System.nanoTime() + leaderWaitNanos()).thenApply(type::cast);
+  }
+
+  private static final int NOSPACE = Alarm.Type.NOSPACE.ordinal();
+
+  private static boolean consumesSpace(Command command) {
+    if (command instanceof Command.Put || command instanceof Command.LeaseGrant) {
+      return true;
+    }
+    return command instanceof Command.Txn t && hasPut(t.request());
+  }
+
+  private static boolean hasPut(TxnRequest t) {
+    for (List<io.keel.api.kv.RequestOp> branch : List.of(t.success(), t.failure())) {
+      for (io.keel.api.kv.RequestOp op : branch) {
+        if (op instanceof PutRequest || (op instanceof TxnRequest inner && hasPut(inner))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- alarms
+
+  @Override
+  public List<Alarm> alarms() {
+    return raft.membership().alarms().stream()
+        .map(a -> new Alarm(a.getKey(), Alarm.Type.values()[a.getValue()])).toList();
+  }
+
+  @Override
+  public CompletionStage<List<Alarm>> alarm(boolean activate, long member, Alarm.Type type) {
+    Command.AlarmChange change = new Command.AlarmChange(activate, member, type.ordinal());
+    return route(change, CommandCodec.encode(change), System.nanoTime() + leaderWaitNanos())
+        .thenApply(r -> alarms());
   }
 
   /** How long a request waits for a leader during an election before failing with "no leader". */
@@ -791,7 +837,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
         node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
-        node.listLearners().contains(node.getNodeId().getPeerId()), List.of());
+        node.listLearners().contains(node.getNodeId().getPeerId()),
+        alarms().stream().map(a -> "memberID:" + Long.toUnsignedString(a.memberId()) + " alarm:" + a.type()).toList());
   }
 
   /** Whether this member currently leads the cluster. */

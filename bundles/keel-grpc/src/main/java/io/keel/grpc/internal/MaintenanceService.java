@@ -31,20 +31,37 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   }
 
   /**
-   * Keel raises no alarms yet (it does not enforce quota-backend-bytes), so the list is truly
-   * empty and disarming is the no-op it is on etcd without alarms. Raising one by hand is not
-   * built: ACTIVATE answers UNIMPLEMENTED rather than pretending.
+   * etcd's Alarm: GET lists active alarms; ACTIVATE and DEACTIVATE go through the log. Like
+   * etcd's, the answer carries no header.
    */
   @Override
   public void alarm(io.etcd.jetcd.api.AlarmRequest request, StreamObserver<io.etcd.jetcd.api.AlarmResponse> observer) {
-    if (request.getAction() == io.etcd.jetcd.api.AlarmRequest.AlarmAction.ACTIVATE) {
-      observer.onError(io.grpc.Status.UNIMPLEMENTED.withDescription("raising alarms is not supported yet")
-          .asRuntimeException());
-      return;
-    }
-    // etcd's Alarm answer carries no header
-    observer.onNext(io.etcd.jetcd.api.AlarmResponse.getDefaultInstance());
-    observer.onCompleted();
+    io.keel.api.Alarm.Type type = switch (request.getAlarmValue()) {
+      case 1 -> io.keel.api.Alarm.Type.NOSPACE;
+      case 2 -> io.keel.api.Alarm.Type.CORRUPT;
+      default -> io.keel.api.Alarm.Type.NONE;
+    };
+    java.util.concurrent.CompletionStage<java.util.List<io.keel.api.Alarm>> result = switch (request.getActionValue()) {
+      case 1 -> server.alarm(true, request.getMemberID(), type);
+      case 2 -> type == io.keel.api.Alarm.Type.NONE
+          ? server.alarm(false, request.getMemberID(), io.keel.api.Alarm.Type.NOSPACE)
+              .thenCompose(l -> server.alarm(false, request.getMemberID(), io.keel.api.Alarm.Type.CORRUPT))
+          : server.alarm(false, request.getMemberID(), type);
+      default -> java.util.concurrent.CompletableFuture.completedFuture(server.alarms());
+    };
+    // a DEACTIVATE answers with the alarms it cleared, as etcd's does
+    java.util.List<io.keel.api.Alarm> cleared = server.alarms().stream()
+        .filter(a -> (request.getMemberID() == 0 || a.memberId() == request.getMemberID())
+            && (type == io.keel.api.Alarm.Type.NONE || a.type() == type)).toList();
+    boolean deactivate = request.getActionValue() == 2;
+    Replies.reply(result, observer, alarms -> {
+      io.etcd.jetcd.api.AlarmResponse.Builder b = io.etcd.jetcd.api.AlarmResponse.newBuilder();
+      for (io.keel.api.Alarm a : deactivate ? cleared : alarms) {
+        b.addAlarms(io.etcd.jetcd.api.AlarmMember.newBuilder().setMemberID(a.memberId())
+            .setAlarmValue(a.type().ordinal()));
+      }
+      return b.build();
+    });
   }
 
   @Override

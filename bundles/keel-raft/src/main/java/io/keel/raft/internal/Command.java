@@ -31,6 +31,9 @@ public sealed interface Command {
 
   record MemberPromote(long memberId) implements Command {}
 
+  /** Raises (activate) or clears an alarm; memberId 0 on clear means every member's. */
+  record AlarmChange(boolean activate, long memberId, int type) implements Command {}
+
   /** A member announces its name and client URLs to the cluster (etcd's publish). */
   record Publish(long memberId, String name, java.util.List<String> clientUrls, long clusterId) implements Command {}
 }

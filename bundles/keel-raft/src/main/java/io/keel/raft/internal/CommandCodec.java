@@ -35,6 +35,7 @@ public final class CommandCodec {
   private static final byte MEMBER_ADD = 9;
   private static final byte MEMBER_REMOVE = 10;
   private static final byte MEMBER_PROMOTE = 11;
+  private static final byte ALARM = 12;
 
   private CommandCodec() {}
 
@@ -72,6 +73,11 @@ public final class CommandCodec {
     } else if (command instanceof Command.MemberPromote p) {
       w.u8(MEMBER_PROMOTE);
       w.i64(p.memberId());
+    } else if (command instanceof Command.AlarmChange a) {
+      w.u8(ALARM);
+      w.bool(a.activate());
+      w.i64(a.memberId());
+      w.i32(a.type());
     } else if (command instanceof Command.Publish p) {
       w.u8(PUBLISH);
       w.i64(p.memberId());
@@ -107,6 +113,7 @@ public final class CommandCodec {
         case MEMBER_ADD -> new Command.MemberAdd(b.getLong(), strings(b), b.get() != 0);
         case MEMBER_REMOVE -> new Command.MemberRemove(b.getLong());
         case MEMBER_PROMOTE -> new Command.MemberPromote(b.getLong());
+        case ALARM -> new Command.AlarmChange(b.get() != 0, b.getLong(), b.getInt());
         default -> throw new IllegalStateException("unknown log entry tag " + tag);
       };
       if (b.hasRemaining()) {

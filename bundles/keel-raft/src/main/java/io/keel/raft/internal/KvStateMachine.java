@@ -110,8 +110,15 @@ final class KvStateMachine extends StateMachineAdapter {
     }
   }
 
+  /** etcd's AlarmType.NOSPACE ordinal. */
+  static final int NOSPACE = 1;
+
   private Object apply(Command command) {
     MvccStore s = store;
+    if (membership.hasAlarm(NOSPACE) && consumesSpace(command)) {
+      // etcd's capped applier: with NOSPACE raised, only reads, deletes, compaction and revocation
+      throw io.keel.api.EtcdError.NO_SPACE.exception();
+    }
     if (command instanceof Command.Put p) {
       return s.put(p.request());
     } else if (command instanceof Command.DeleteRange d) {
@@ -123,6 +130,9 @@ final class KvStateMachine extends StateMachineAdapter {
     } else if (command instanceof Command.LeaseGrant g) {
       s.grantLease(g.id(), g.ttlSeconds());
       lessor.granted(g.id(), g.ttlSeconds());
+      return s.currentRevision();
+    } else if (command instanceof Command.AlarmChange a) {
+      membership.alarm(a);
       return s.currentRevision();
     } else if (command instanceof Command.MemberAdd a) {
       membership.add(a);
@@ -142,6 +152,25 @@ final class KvStateMachine extends StateMachineAdapter {
       return revision;
     }
     throw new IllegalStateException("unknown command " + command);
+  }
+
+  private static boolean consumesSpace(Command command) {
+    if (command instanceof Command.Put || command instanceof Command.LeaseGrant) {
+      return true;
+    }
+    return command instanceof Command.Txn t && hasPut(t.request());
+  }
+
+  static boolean hasPut(io.keel.api.kv.TxnRequest t) {
+    for (java.util.List<io.keel.api.kv.RequestOp> branch : java.util.List.of(t.success(), t.failure())) {
+      for (io.keel.api.kv.RequestOp op : branch) {
+        if (op instanceof io.keel.api.kv.PutRequest
+            || (op instanceof io.keel.api.kv.TxnRequest inner && hasPut(inner))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override

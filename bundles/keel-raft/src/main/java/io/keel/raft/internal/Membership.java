@@ -50,6 +50,27 @@ public final class Membership {
   }
 
   private volatile long clusterId;
+  /** Active alarms as (memberId, alarm type ordinal). */
+  private final java.util.Set<java.util.Map.Entry<Long, Integer>> alarms = ConcurrentHashMap.newKeySet();
+
+  void alarm(Command.AlarmChange a) {
+    if (a.activate()) {
+      alarms.add(java.util.Map.entry(a.memberId(), a.type()));
+    } else {
+      alarms.removeIf(e -> (a.memberId() == 0 || e.getKey() == a.memberId()) && e.getValue() == a.type());
+    }
+  }
+
+  /** Active alarms, sorted by member then type. */
+  public List<java.util.Map.Entry<Long, Integer>> alarms() {
+    List<java.util.Map.Entry<Long, Integer>> out = new ArrayList<>(alarms);
+    out.sort(java.util.Map.Entry.<Long, Integer>comparingByKey().thenComparing(java.util.Map.Entry.comparingByValue()));
+    return out;
+  }
+
+  public boolean hasAlarm(int type) {
+    return alarms.stream().anyMatch(e -> e.getValue() == type);
+  }
 
   void publish(Command.Publish p) {
     published.put(p.memberId(), new Attributes(p.name(), List.copyOf(p.clientUrls())));
@@ -70,7 +91,7 @@ public final class Membership {
   void write(OutputStream out) throws IOException {
     DataOutputStream d = new DataOutputStream(out);
     Map<Long, Attributes> sorted = new TreeMap<>(published);
-    d.writeInt(2); // format
+    d.writeInt(3); // format
     d.writeInt(sorted.size());
     for (Map.Entry<Long, Attributes> e : sorted.entrySet()) {
       d.writeLong(e.getKey());
@@ -91,6 +112,12 @@ public final class Membership {
       }
     }
     d.writeLong(clusterId);
+    List<java.util.Map.Entry<Long, Integer>> al = alarms();
+    d.writeInt(al.size());
+    for (java.util.Map.Entry<Long, Integer> e : al) {
+      d.writeLong(e.getKey());
+      d.writeInt(e.getValue());
+    }
     java.util.List<Long> r = new java.util.ArrayList<>(new java.util.TreeSet<>(removed));
     d.writeInt(r.size());
     for (long id : r) {
@@ -101,7 +128,7 @@ public final class Membership {
 
   void read(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
-    if (d.readInt() != 2) {
+    if (d.readInt() != 3) {
       throw new IOException("unknown membership snapshot format");
     }
     Map<Long, Attributes> loaded = new TreeMap<>();
@@ -129,6 +156,11 @@ public final class Membership {
       loadedAdded.put(id, new Added(list, learner));
     }
     long loadedClusterId = d.readLong();
+    java.util.Set<java.util.Map.Entry<Long, Integer>> loadedAlarms = new java.util.HashSet<>();
+    int nal = d.readInt();
+    for (int i = 0; i < nal; i++) {
+      loadedAlarms.add(java.util.Map.entry(d.readLong(), d.readInt()));
+    }
     java.util.Set<Long> loadedRemoved = new java.util.HashSet<>();
     int nr = d.readInt();
     for (int i = 0; i < nr; i++) {
@@ -141,5 +173,7 @@ public final class Membership {
     removed.clear();
     removed.addAll(loadedRemoved);
     clusterId = loadedClusterId;
+    alarms.clear();
+    alarms.addAll(loadedAlarms);
   }
 }

@@ -28,7 +28,7 @@ final class PutCommand extends LoadCommand {
   @Option(names = "--key-space-size", defaultValue = "1", description = "number of distinct keys [${DEFAULT-VALUE}]")
   long keySpaceSize;
 
-  @Option(names = "--sequential-keys", description = "key i % key-space-size for request i (else random)")
+  @Option(names = "--sequential-keys", description = "key i %% key-space-size for request i (else random)")
   boolean sequentialKeys;
 
   @Option(names = "--rate", defaultValue = "0", description = "most puts per second, 0 for no limit [${DEFAULT-VALUE}]")

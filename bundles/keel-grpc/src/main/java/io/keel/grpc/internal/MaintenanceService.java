@@ -7,7 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.keel.api.KeelServer;
 import io.keel.api.ServerStatus;
 
-/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader. Hash and Snapshot answer UNIMPLEMENTED until built. */
+/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader, Hash. Snapshot answers UNIMPLEMENTED until built. */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private final KeelServer server;
 
@@ -21,6 +21,13 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     Replies.reply(server.hashKv(request.getRevision()), observer,
         h -> io.etcd.jetcd.api.HashKVResponse.newBuilder().setHeader(ProtoKv.header(server.header(h.revision())))
             .setHash(h.hash()).setCompactRevision(h.compactRevision()).build());
+  }
+
+  /** etcd's Hash (the whole backend); Keel hashes its whole retained MVCC history. */
+  @Override
+  public void hash(io.etcd.jetcd.api.HashRequest request, StreamObserver<io.etcd.jetcd.api.HashResponse> observer) {
+    Replies.reply(server.hashKv(0), observer, h -> io.etcd.jetcd.api.HashResponse.newBuilder()
+        .setHeader(ProtoKv.header(server.header(h.revision()))).setHash(h.hash()).build());
   }
 
   @Override

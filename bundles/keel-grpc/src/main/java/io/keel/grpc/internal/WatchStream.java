@@ -7,7 +7,6 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.EtcdError;
 import io.keel.api.KeelServer;
 import io.keel.api.kv.Bytes;
 import io.keel.api.watch.Watch;
@@ -69,12 +68,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     close();
   }
 
+  /**
+   * A client's half-close ends nothing: like etcd, the stream keeps delivering events until the
+   * client goes away (the cancel handler) or the server stops. The JSON gateway relies on this.
+   */
   @Override
   public void onCompleted() {
-    close();
-    synchronized (this) {
-      out.onCompleted();
-    }
   }
 
   private void create(WatchCreateRequest c) {
@@ -288,8 +287,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
           return;
         }
         canceled = true;
+        // etcd 3.4 sets no cancel_reason here: clients read compact_revision (etcdctl prints the error)
         enqueue(response(server.currentRevision()).setWatchId(id).setCanceled(true)
-            .setCompactRevision(compactRevision).setCancelReason(EtcdError.COMPACTED.message()).build());
+            .setCompactRevision(compactRevision).build());
       }
     }
   }

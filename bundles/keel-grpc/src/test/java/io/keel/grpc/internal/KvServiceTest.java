@@ -215,7 +215,8 @@ class KvServiceTest {
   @Test
   void rpcsNotBuiltYetAnswerUnimplemented() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> MaintenanceGrpc.newBlockingStub(node.channel()).hash(io.etcd.jetcd.api.HashRequest.getDefaultInstance()));
+        () -> MaintenanceGrpc.newBlockingStub(node.channel()).snapshot(io.etcd.jetcd.api.SnapshotRequest.getDefaultInstance())
+            .next());
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 

@@ -147,7 +147,7 @@ class WatchServiceTest {
     WatchResponse canceled = c.next();
     assertTrue(canceled.getCanceled());
     assertEquals(last, canceled.getCompactRevision());
-    assertEquals("etcdserver: mvcc: required revision has been compacted", canceled.getCancelReason());
+    assertEquals("", canceled.getCancelReason(), "etcd 3.4 sends no cancel_reason for compaction");
     c.requests.onCompleted();
   }
 

@@ -28,7 +28,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** etcd's JSON gateway, /health and /version over HTTP/1.1 on the gRPC port of one member. */
@@ -295,8 +294,6 @@ class GatewayTest {
   }
 
   @Test
-  @Disabled("WatchStream ends the stream when the client half-closes; etcd keeps it until the client goes away,"
-      + " and the gateway half-closes after the request body as grpc-gateway does")
   void watchStreamsResultLines() throws Exception {
     long rev = number(post("/v3/kv/put", "{\"key\":\"" + b64("/gw/w") + "\",\"value\":\"" + b64("0") + "\"}").body(), "revision");
     try (Socket s = new Socket()) {

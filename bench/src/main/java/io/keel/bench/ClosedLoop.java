@@ -44,6 +44,7 @@ final class ClosedLoop {
   private final long first;
   private final long end;
   private final double rate;
+  private final long sendForNanos;
   private final Stats stats;
   private final ScheduledExecutorService timer;
   private final AtomicLong next;
@@ -54,12 +55,15 @@ final class ClosedLoop {
   /**
    * @param stats where to record, or null for an unmeasured phase (warm-up, prefill)
    * @param rate at most this many requests per second in total, 0 for no limit
+   * @param sendForNanos no request is sent later than this after the start (Long.MAX_VALUE: no limit);
+   *     the loop then ends when the requests in flight are answered
    */
-  ClosedLoop(int clientCount, long first, long count, double rate, IntFunction<Requester> requesters,
+  ClosedLoop(int clientCount, long first, long count, double rate, long sendForNanos, IntFunction<Requester> requesters,
       Stats stats, ScheduledExecutorService timer) {
     this.first = first;
     this.end = first + count;
     this.rate = rate;
+    this.sendForNanos = sendForNanos;
     this.stats = stats == null ? new Stats() : stats;
     this.timer = timer;
     this.next = new AtomicLong(first);
@@ -112,7 +116,7 @@ final class ClosedLoop {
 
     void next() {
       long seq = next.getAndIncrement();
-      if (seq >= end) {
+      if (seq >= end || System.nanoTime() - startNanos > sendForNanos) {
         finished.countDown();
         return;
       }

@@ -59,10 +59,11 @@ abstract class LoadCommand implements Callable<Integer> {
   /** Runs the measured phase, recording into {@code stats}; returns the elapsed nanoseconds. */
   long measure(Run run, Stats stats) {
     if (load.warmup > 0) {
-      new ClosedLoop(load.clients, 0, load.warmup, 0, requesters(run), null, run.timer).run(load.maxTime.toNanos());
+      new ClosedLoop(load.clients, 0, load.warmup, 0, Long.MAX_VALUE, requesters(run), null, run.timer)
+          .run(load.maxTime.toNanos());
     }
-    return new ClosedLoop(load.clients, load.warmup, total(), rate(), requesters(run), stats, run.timer)
-        .run(load.maxTime.toNanos());
+    return new ClosedLoop(load.clients, load.warmup, total(), rate(), load.durationNanos(), requesters(run), stats,
+        run.timer).run(load.maxTime.toNanos());
   }
 
   @Override
@@ -95,6 +96,9 @@ abstract class LoadCommand implements Callable<Integer> {
       params.put("conns", load.conns);
       params.put("clients", load.clients);
       params.put("total", total());
+      if (!load.duration.isZero()) {
+        params.put("duration_s", load.duration.toMillis() / 1000.0);
+      }
       params.putAll(params());
       Summary summary = new Summary(load.tags, name(), params, stats, elapsed, complete);
       summary.print(out);
@@ -142,7 +146,8 @@ abstract class LoadCommand implements Callable<Integer> {
   static void prepare(String what, Run run, int clients, long count, IntFunction<ClosedLoop.Requester> requesters) {
     Stats stats = new Stats();
     try {
-      new ClosedLoop(clients, 0, count, 0, requesters, stats, run.timer()).run(run.load().maxTime.toNanos());
+      new ClosedLoop(clients, 0, count, 0, Long.MAX_VALUE, requesters, stats, run.timer())
+          .run(run.load().maxTime.toNanos());
     } catch (ClosedLoop.TimeLimitException e) {
       throw new BenchException(what + " did not finish within --max-time " + run.load().maxTime);
     }

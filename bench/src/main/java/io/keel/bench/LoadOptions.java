@@ -41,6 +41,11 @@ final class LoadOptions {
       description = "give up (exit 1, partial summary) if the run takes longer [${DEFAULT-VALUE}]")
   Duration maxTime;
 
+  @Option(names = "--duration", defaultValue = "0", converter = DurationConverter.class,
+      description = "stop sending after this long even if --total is not reached, 0 for no limit; the run "
+          + "then counts what was answered [${DEFAULT-VALUE}]")
+  Duration duration;
+
   @Option(names = "--warmup", defaultValue = "0",
       description = "requests sent before the measured ones and not counted (JIT warm-up) [${DEFAULT-VALUE}]")
   long warmup;
@@ -54,9 +59,17 @@ final class LoadOptions {
   @Option(names = "--no-progress", negatable = false, description = "no progress line on stderr")
   boolean noProgress;
 
+  /** Nanoseconds after the start when no new request is sent; Long.MAX_VALUE without --duration. */
+  long durationNanos() {
+    return duration.isZero() ? Long.MAX_VALUE : duration.toNanos();
+  }
+
   void validate() {
     if (conns < 1 || clients < 1) {
       throw new BenchException("--conns and --clients must be at least 1");
+    }
+    if (duration.isNegative()) {
+      throw new BenchException("--duration must not be negative");
     }
     if (warmup < 0) {
       throw new BenchException("--warmup must not be negative");

@@ -115,9 +115,9 @@ final class WatchLatencyCommand extends LoadCommand {
   @Override
   long measure(Run run, Stats stats) {
     if (load.warmup > 0) {
-      new Rounds(run, 0, load.warmup, new Stats()).run();
+      new Rounds(run, 0, load.warmup, Long.MAX_VALUE, new Stats()).run();
     }
-    return new Rounds(run, load.warmup, putTotal, stats).run();
+    return new Rounds(run, load.warmup, putTotal, load.durationNanos(), stats).run();
   }
 
   @Override
@@ -136,6 +136,7 @@ final class WatchLatencyCommand extends LoadCommand {
     private final Run run;
     private final long first;
     private final long end;
+    private final long sendForNanos;
     private final Stats stats;
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicInteger remaining = new AtomicInteger();
@@ -146,10 +147,11 @@ final class WatchLatencyCommand extends LoadCommand {
     private volatile ScheduledFuture<?> timeout;
     private long startNanos;
 
-    Rounds(Run run, long first, long count, Stats stats) {
+    Rounds(Run run, long first, long count, long sendForNanos, Stats stats) {
       this.run = run;
       this.first = first;
       this.end = first + count;
+      this.sendForNanos = sendForNanos;
       this.stats = stats;
       this.closed = new AtomicLong(first - 1);
     }
@@ -177,7 +179,7 @@ final class WatchLatencyCommand extends LoadCommand {
     }
 
     private void start(long r) {
-      if (r >= end) {
+      if (r >= end || System.nanoTime() - startNanos > sendForNanos) {
         done.countDown();
         return;
       }

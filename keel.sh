@@ -132,6 +132,7 @@ cmd_test() {
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
+  cluster) shift; exec "$REPO/scripts/local-cluster.sh" "$@" ;;
   test) shift; [ $# -eq 0 ] || usage; cmd_test ;;
   *) usage ;;
 esac

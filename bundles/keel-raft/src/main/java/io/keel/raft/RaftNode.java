@@ -837,8 +837,13 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
         node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
-        node.listLearners().contains(node.getNodeId().getPeerId()),
+        selfIsLearner(),
         alarms().stream().map(a -> "memberID:" + Long.toUnsignedString(a.memberId()) + " alarm:" + a.type()).toList());
+  }
+
+  private boolean selfIsLearner() {
+    Membership.Added self = raft.membership().added().get(memberId);
+    return self != null && self.learner();
   }
 
   /** Whether this member currently leads the cluster. */

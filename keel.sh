@@ -5,6 +5,8 @@
 # keel.sh test               run every test: the Maven build with unit and in-process tests, the
 #                            Pax Exam tests (offline, in a private network namespace), the
 #                            black-box tests of the unpacked appliance and the conformance gate
+# keel.sh cluster start|stop|status
+#                            a three-member cluster on 127.0.0.1 (clients 12379/22379/32379)
 #
 set -u
 
@@ -19,7 +21,7 @@ VERSION=$(sed -n '/<artifactId>keel-parent<\/artifactId>/,/<\/version>/s/.*<vers
 TARBALL="$REPO/assembly/target/keel-$VERSION.tar.gz"
 
 usage() {
-  sed -n '3,8s/^# \{0,1\}//p' "$0"
+  sed -n '3,10s/^# \{0,1\}//p' "$0"
   exit 2
 }
 

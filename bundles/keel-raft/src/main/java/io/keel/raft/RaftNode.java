@@ -184,6 +184,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     keel.forwarding = forwarding;
     snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
     snapshotTrigger.scheduleWithFixedDelay(keel::promoteCaughtUpVoters, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    snapshotTrigger.scheduleWithFixedDelay(keel::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "keel-watch-sync");
       t.setDaemon(true);
@@ -536,6 +538,29 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   @Override
   public CompletionStage<List<Long>> leases() {
     return CompletableFuture.completedFuture(store().leases().stream().map(io.keel.mvcc.LeaseInfo::id).toList());
+  }
+
+  /** How often the leader records remaining lease TTLs in the log. */
+  static final long LEASE_CHECKPOINT_MS = 5_000;
+
+  /**
+   * The leader's checkpoint: remaining TTLs go through the log so that a new leader (or this one
+   * after a restart) continues each lease's clock instead of granting it a full TTL again.
+   */
+  private void checkpointLeases() {
+    try {
+      if (!raft.node().isLeader()) {
+        return;
+      }
+      long[][] remaining = raft.lessor().snapshotRemaining(1000);
+      if (remaining[0].length == 0) {
+        return;
+      }
+      Command.LeaseCheckpoint cp = new Command.LeaseCheckpoint(remaining[0], remaining[1]);
+      raft.apply(cp, ByteBuffer.wrap(CommandCodec.encode(cp)));
+    } catch (RuntimeException e) {
+      LOG.warn("lease checkpoint failed", e);
+    }
   }
 
   /** The primary lessor's tick: propose a revoke for every lease past its deadline. */

@@ -74,4 +74,20 @@ class ClusterTest {
           "every member has published its name and client URL: " + members);
     }
   }
+
+  @Test
+  void leaseClocksSurviveALeaderChange() throws Exception {
+    try (TestCluster c = TestCluster.start(3)) {
+      int leader = c.waitLeader();
+      int other = (leader + 1) % 3;
+      long lease = LeaseGrpc.newBlockingStub(c.channel(leader)).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30)
+          .build()).getID();
+      Thread.sleep(11_000); // at least one checkpoint (every 5 s) records ~20-25 s left
+      c.stop(leader);
+      c.waitLeader();
+      long ttl = LeaseGrpc.newBlockingStub(c.channel(other)).leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder()
+          .setID(lease).build()).getTTL();
+      assertTrue(ttl > 0 && ttl <= 25, "the new leader continues the lease's clock (etcd would reset it to 30): " + ttl);
+    }
+  }
 }

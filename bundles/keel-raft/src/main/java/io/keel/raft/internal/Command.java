@@ -31,6 +31,12 @@ public sealed interface Command {
 
   record MemberPromote(long memberId) implements Command {}
 
+  /**
+   * The leader's record of how long leases had left (ids and remaining ms, same order), so a new
+   * leader continues their clocks instead of restarting them (etcd resets them to full TTL).
+   */
+  record LeaseCheckpoint(long[] ids, long[] remainingMs) implements Command {}
+
   /** Raises (activate) or clears an alarm; memberId 0 on clear means every member's. */
   record AlarmChange(boolean activate, long memberId, int type) implements Command {}
 

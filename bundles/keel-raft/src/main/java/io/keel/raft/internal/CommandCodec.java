@@ -36,6 +36,7 @@ public final class CommandCodec {
   private static final byte MEMBER_REMOVE = 10;
   private static final byte MEMBER_PROMOTE = 11;
   private static final byte ALARM = 12;
+  private static final byte LEASE_CHECKPOINT = 13;
 
   private CommandCodec() {}
 
@@ -73,6 +74,13 @@ public final class CommandCodec {
     } else if (command instanceof Command.MemberPromote p) {
       w.u8(MEMBER_PROMOTE);
       w.i64(p.memberId());
+    } else if (command instanceof Command.LeaseCheckpoint c) {
+      w.u8(LEASE_CHECKPOINT);
+      w.i32(c.ids().length);
+      for (int i = 0; i < c.ids().length; i++) {
+        w.i64(c.ids()[i]);
+        w.i64(c.remainingMs()[i]);
+      }
     } else if (command instanceof Command.AlarmChange a) {
       w.u8(ALARM);
       w.bool(a.activate());
@@ -114,6 +122,16 @@ public final class CommandCodec {
         case MEMBER_REMOVE -> new Command.MemberRemove(b.getLong());
         case MEMBER_PROMOTE -> new Command.MemberPromote(b.getLong());
         case ALARM -> new Command.AlarmChange(b.get() != 0, b.getLong(), b.getInt());
+        case LEASE_CHECKPOINT -> {
+          int n = count(b);
+          long[] ids = new long[n];
+          long[] remaining = new long[n];
+          for (int i = 0; i < n; i++) {
+            ids[i] = b.getLong();
+            remaining[i] = b.getLong();
+          }
+          yield new Command.LeaseCheckpoint(ids, remaining);
+        }
         default -> throw new IllegalStateException("unknown log entry tag " + tag);
       };
       if (b.hasRemaining()) {

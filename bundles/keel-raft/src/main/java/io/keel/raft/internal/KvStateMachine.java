@@ -131,6 +131,9 @@ final class KvStateMachine extends StateMachineAdapter {
       s.grantLease(g.id(), g.ttlSeconds());
       lessor.granted(g.id(), g.ttlSeconds());
       return s.currentRevision();
+    } else if (command instanceof Command.LeaseCheckpoint c) {
+      lessor.checkpoint(c.ids(), c.remainingMs());
+      return s.currentRevision();
     } else if (command instanceof Command.AlarmChange a) {
       membership.alarm(a);
       return s.currentRevision();
@@ -190,6 +193,14 @@ final class KvStateMachine extends StateMachineAdapter {
     Path members = Path.of(writer.getPath(), MEMBERS_FILE);
     try (FileOutputStream fos = new FileOutputStream(members.toFile())) {
       membership.write(fos);
+      java.io.DataOutputStream d = new java.io.DataOutputStream(fos);
+      java.util.Map<Long, Long> cps = lessor.checkpoints();
+      d.writeInt(cps.size());
+      for (java.util.Map.Entry<Long, Long> e : cps.entrySet()) {
+        d.writeLong(e.getKey());
+        d.writeLong(e.getValue());
+      }
+      d.flush();
       fos.getFD().sync();
     } catch (IOException e) {
       LOG.error("snapshot save failed path={}", members, e);
@@ -222,6 +233,13 @@ final class KvStateMachine extends StateMachineAdapter {
     if (Files.exists(members)) {
       try (InputStream in = Files.newInputStream(members)) {
         membership.read(in);
+        java.io.DataInputStream d = new java.io.DataInputStream(in);
+        int n = d.readInt();
+        java.util.Map<Long, Long> cps = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+          cps.put(d.readLong(), d.readLong());
+        }
+        lessor.restoreCheckpoints(cps);
       } catch (IOException e) {
         LOG.error("snapshot load failed path={}", members, e);
         return false;

@@ -22,6 +22,8 @@ public final class Lessor {
   private final LongSupplier nanoClock;
   private final Map<Long, Long> deadlines = new ConcurrentHashMap<>();
   private final Set<Long> revoking = ConcurrentHashMap.newKeySet();
+  /** Replicated: remaining ms per lease as of the leader's last checkpoint. */
+  private final Map<Long, Long> checkpointedMs = new ConcurrentHashMap<>();
   private volatile boolean primary;
 
   public Lessor(LongSupplier nanoClock) {
@@ -34,7 +36,9 @@ public final class Lessor {
     deadlines.clear();
     revoking.clear();
     for (LeaseInfo l : store.leases()) {
-      deadlines.put(l.id(), now + seconds(l.ttlSeconds()));
+      Long left = checkpointedMs.get(l.id());
+      // continue the clock from the last checkpoint; a lease never checkpointed gets its full TTL
+      deadlines.put(l.id(), now + (left != null ? Math.multiplyExact(left, 1_000_000L) : seconds(l.ttlSeconds())));
     }
     primary = true;
   }
@@ -52,7 +56,38 @@ public final class Lessor {
     deadlines.put(id, nanoClock.getAsLong() + seconds(ttlSeconds));
   }
 
+  void checkpoint(long[] ids, long[] remainingMs) {
+    for (int i = 0; i < ids.length; i++) {
+      checkpointedMs.put(ids[i], remainingMs[i]);
+    }
+  }
+
+  /** The live deadlines as (ids, remaining ms), at most {@code max} leases, for a checkpoint. */
+  public long[][] snapshotRemaining(int max) {
+    long now = nanoClock.getAsLong();
+    List<Map.Entry<Long, Long>> entries = new ArrayList<>(deadlines.entrySet());
+    entries.sort(Map.Entry.comparingByKey());
+    int n = Math.min(max, entries.size());
+    long[] ids = new long[n];
+    long[] ms = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = entries.get(i).getKey();
+      ms[i] = Math.max(0, (entries.get(i).getValue() - now) / 1_000_000L);
+    }
+    return new long[][] {ids, ms};
+  }
+
+  Map<Long, Long> checkpoints() {
+    return new java.util.TreeMap<>(checkpointedMs);
+  }
+
+  void restoreCheckpoints(Map<Long, Long> loaded) {
+    checkpointedMs.clear();
+    checkpointedMs.putAll(loaded);
+  }
+
   void revoked(long id) {
+    checkpointedMs.remove(id);
     deadlines.remove(id);
     revoking.remove(id);
   }

@@ -31,14 +31,15 @@ public record KeelConfig(
     long snapshotCount,
     int maxRequestBytes,
     int maxTxnOps,
-    long quotaBackendBytes) {
+    long quotaBackendBytes,
+    long watchProgressNotifyIntervalMs) {
 
   /** Every key Keel reads, in the order the shipped configuration file lists them. */
   public static final List<String> KEYS = List.of(
       "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
       "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token",
       "heartbeat-interval", "election-timeout", "snapshot-count", "max-request-bytes", "max-txn-ops",
-      "quota-backend-bytes");
+      "quota-backend-bytes", "experimental-watch-progress-notify-interval");
 
   public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
   public static final long MAX_QUOTA_BACKEND_BYTES = 8L * 1024 * 1024 * 1024;
@@ -119,8 +120,9 @@ public record KeelConfig(
           + " has different advertised URLs in the cluster and advertised peer URLs list ("
           + cluster.get(name) + " vs " + advertisePeer + ")");
     }
+    long progressNotifyMs = duration(raw, "experimental-watch-progress-notify-interval", 10 * 60 * 1000L);
     return new KeelConfig(name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, cluster,
-        state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota);
+        state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota, progressNotifyMs);
   }
 
   private static boolean sameUrls(List<URI> a, List<URI> b) {
@@ -188,6 +190,31 @@ public record KeelConfig(
       throw invalid(key, s, "must be between " + min + " and " + max);
     }
     return v;
+  }
+
+  /** A Go-style duration as etcd's flags take them ("10m", "1m30s", "500ms"), in milliseconds. */
+  private static long duration(Map<String, String> raw, String key, long fallbackMs) {
+    String s = raw.get(key);
+    if (s == null) {
+      return fallbackMs;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)").matcher(s);
+    long total = 0;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      long n = Long.parseLong(m.group(1));
+      total += switch (m.group(2)) {
+        case "h" -> n * 3_600_000L;
+        case "m" -> n * 60_000L;
+        case "s" -> n * 1_000L;
+        default -> n;
+      };
+      end = m.end();
+    }
+    if (end == 0 || end != s.length() || total <= 0) {
+      throw invalid(key, s, "not a positive duration such as 10m, 30s or 500ms");
+    }
+    return total;
   }
 
   private static IllegalArgumentException invalid(String key, String value, String why) {

@@ -23,7 +23,8 @@ public final class GrpcServerComponent {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(GrpcServer.class.getClassLoader());
     try {
-      server = new GrpcServer(keel, config.listenClientUrls(), config.maxRequestBytes()).start();
+      server = new GrpcServer(keel, config.listenClientUrls(), config.maxRequestBytes(),
+          config.watchProgressNotifyIntervalMs()).start();
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }

@@ -40,6 +40,14 @@ public final class ApplianceProcess implements AutoCloseable {
   public static final Server SERVER =
       Server.valueOf(System.getProperty("keel.blackbox.server", "keel").toUpperCase(Locale.ROOT));
 
+  /**
+   * The bound on a member's boot (JVM, Karaf, Raft election, gRPC up): 120 s, or
+   * -Dkeel.blackbox.bootTimeoutSeconds. A quiet 2-core machine boots in about 5 s; at load average
+   * 14 (three JVMs of one cluster booting beside other builds) more than 60 s was seen.
+   */
+  public static final Duration BOOT_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("keel.blackbox.bootTimeoutSeconds", 120));
+
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();

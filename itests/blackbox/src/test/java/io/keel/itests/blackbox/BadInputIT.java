@@ -46,7 +46,7 @@ class BadInputIT {
   @BeforeAll
   static void startMember() throws Exception {
     node = ApplianceProcess.create("badinput");
-    node.start().awaitHealthy(Duration.ofSeconds(60));
+    node.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
     client = Jetcd.client(node);
     kv = client.getKVClient();
     // revision 2

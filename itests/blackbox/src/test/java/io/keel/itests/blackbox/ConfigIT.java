@@ -25,11 +25,11 @@ class ConfigIT {
       node.start("--heartbeat-interval=abc");
       // etcd exits at once. Keel's JVM stays up, but its member must not start: the component's
       // activation fails and the error, naming the key, is logged (stdout and data/log/karaf.log).
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + ApplianceProcess.BOOT_TIMEOUT.toNanos();
       while (!mentionsKey(node) && node.isAlive() && System.nanoTime() < deadline) {
         ApplianceProcess.sleep(250);
       }
-      assertTrue(mentionsKey(node), "no message naming heartbeat-interval within 60 s\n" + node.diagnostics());
+      assertTrue(mentionsKey(node), "no message naming heartbeat-interval within " + ApplianceProcess.BOOT_TIMEOUT + "\n" + node.diagnostics());
       if (KEEL) {
         assertTrue((node.output() + node.karafLog()).contains("invalid configuration: heartbeat-interval=abc"),
             "expected KeelConfig's message\n" + node.diagnostics());
@@ -60,7 +60,7 @@ class ConfigIT {
     // environment variable ... is shadowed"); bin/keel lets the flag win, as the design asks.
     assumeTrue(KEEL, "etcd 3.4 rejects a flag together with its environment variable");
     try (ApplianceProcess node = ApplianceProcess.create("config-flag-env")) {
-      node.start(Map.of("ETCD_NAME", "from-env"), "--name=from-flag").awaitHealthy(Duration.ofSeconds(60));
+      node.start(Map.of("ETCD_NAME", "from-env"), "--name=from-flag").awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       Etcdctl.Result members = node.etcdctl().run("member", "list");
       assertTrue(members.ok(), members.toString());
       assertTrue(members.stdout().contains(", from-flag, " + node.peerUrl() + ", " + node.clientUrl()),
@@ -72,7 +72,7 @@ class ConfigIT {
   void environmentBeatsConfigFile() {
     try (ApplianceProcess node = ApplianceProcess.create("config-env-cfg")) {
       // etc/io.keel.server.cfg says name = default
-      node.start(Map.of("ETCD_NAME", "from-env", "ETCD_SNAPSHOT_COUNT", "5000")).awaitHealthy(Duration.ofSeconds(60));
+      node.start(Map.of("ETCD_NAME", "from-env", "ETCD_SNAPSHOT_COUNT", "5000")).awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       Etcdctl.Result members = node.etcdctl().run("member", "list");
       assertTrue(members.ok(), members.toString());
       assertTrue(members.stdout().contains(", from-env, "), members.toString());
@@ -82,7 +82,7 @@ class ConfigIT {
   @Test
   void dataDirDefaultsToNameDotEtcdWhereTheMemberWasStarted() throws Exception {
     try (ApplianceProcess node = ApplianceProcess.create("config-datadir").withoutDataDirFlag()) {
-      node.start("--name=dd").awaitHealthy(Duration.ofSeconds(60));
+      node.start("--name=dd").awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       assertTrue(node.etcdctl().run("put", "k", "v").ok());
       assertTrue(Files.isDirectory(node.workDir().resolve("dd.etcd")),
           "no dd.etcd in " + node.workDir() + ": " + SnapshotRecoveryIT.listing(node.workDir()));

@@ -37,8 +37,8 @@ class DaemonIT {
       assertEquals(1, again.exitCode(), again.toString());
       assertTrue(again.stdout().contains("already running"), again.toString());
 
-      a.awaitHealthy(Duration.ofSeconds(90));
-      b.awaitHealthy(Duration.ofSeconds(90));
+      a.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+      b.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       assertTrue(a.etcdctl().run("member", "list").stdout().contains(", alpha, "));
       assertTrue(b.etcdctl().run("member", "list").stdout().contains(", beta, "));
       assertEquals(0, a.keel(SCRIPT, "status").exitCode());

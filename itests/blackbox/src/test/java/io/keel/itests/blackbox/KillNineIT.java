@@ -42,7 +42,7 @@ class KillNineIT {
     System.out.println("KillNineIT seed=" + seed + " killAfterAcks=" + killAfterAcks);
 
     try (ApplianceProcess node = ApplianceProcess.create("kill9")) {
-      node.start().awaitHealthy(Duration.ofSeconds(60));
+      node.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
 
       Map<String, Long> acked = new ConcurrentHashMap<>();
       List<Throwable> failures = new ArrayList<>();
@@ -104,7 +104,7 @@ class KillNineIT {
       long maxAcked = acknowledged.values().stream().mapToLong(Long::longValue).max().orElseThrow();
       System.out.println("KillNineIT acknowledged=" + acknowledged.size() + " maxRevision=" + maxAcked);
 
-      node.restart().awaitHealthy(Duration.ofSeconds(60));
+      node.restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       try (Client after = Jetcd.client(node)) {
         KV kv = after.getKVClient();
         GetResponse all = kv.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build())

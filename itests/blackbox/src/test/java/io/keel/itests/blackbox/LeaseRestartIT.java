@@ -14,7 +14,7 @@ class LeaseRestartIT {
   @Test
   void aLeaseSurvivesKillNineAndItsKeysGoAtExpiry() {
     try (ApplianceProcess node = ApplianceProcess.create("lease-restart")) {
-      node.start().awaitHealthy(Duration.ofSeconds(60));
+      node.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       Etcdctl ctl = node.etcdctl();
       Etcdctl.Result grant = ctl.run("lease", "grant", "25");
       Matcher id = Pattern.compile("lease ([0-9a-f]+) granted").matcher(grant.stdout());
@@ -23,7 +23,7 @@ class LeaseRestartIT {
       assertTrue(ctl.run("put", "/lr/a", "1", "--lease=" + lease).ok());
       ApplianceProcess.sleep(6_000); // past one lease checkpoint (every 5 s)
       node.kill9();
-      node.restart().awaitHealthy(Duration.ofSeconds(60));
+      node.restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
 
       Etcdctl.Result ttl = ctl.run("lease", "timetolive", lease, "--keys");
       Matcher remaining = Pattern.compile("remaining\\((-?\\d+)s\\), attached keys\\(\\[/lr/a\\]\\)").matcher(ttl.stdout());

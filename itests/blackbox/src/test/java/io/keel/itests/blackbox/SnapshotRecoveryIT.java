@@ -35,7 +35,7 @@ class SnapshotRecoveryIT {
   @Test
   void restartAfterSnapshotKeepsEveryKey() throws Exception {
     try (ApplianceProcess node = ApplianceProcess.create("snapshot")) {
-      node.start("--snapshot-count=100").awaitHealthy(Duration.ofSeconds(60));
+      node.start("--snapshot-count=100").awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       long revision;
       try (Client client = Jetcd.client(node)) {
         KV kv = client.getKVClient();
@@ -54,7 +54,7 @@ class SnapshotRecoveryIT {
       List<Path> snapshots = snapshotsIn(node.dataDir());
       assertTrue(!snapshots.isEmpty(), "no Raft snapshot under " + node.dataDir() + ": " + listing(node.dataDir()));
 
-      node.restart().awaitHealthy(Duration.ofSeconds(60));
+      node.restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       try (Client client = Jetcd.client(node)) {
         GetResponse all = client.getKVClient()
             .get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()).get(30, TimeUnit.SECONDS);

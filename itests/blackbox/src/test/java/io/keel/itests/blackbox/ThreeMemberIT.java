@@ -34,7 +34,7 @@ class ThreeMemberIT {
       members.get(i).start("--name=m" + i, "--initial-cluster=" + cluster, "--initial-cluster-token=three-member-it");
     }
     for (ApplianceProcess m : members) {
-      m.awaitHealthy(Duration.ofSeconds(60));
+      m.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
     }
   }
 
@@ -113,7 +113,7 @@ class ThreeMemberIT {
     assertNotEquals(leader, (int) after[0]);
     assertTrue(after[1] > before[1], "the new leader has a higher term");
 
-    members.get(leader).restart().awaitHealthy(Duration.ofSeconds(60));
+    members.get(leader).restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
     awaitEqualHashes();
     Etcdctl.Result keys = members.get(leader).etcdctl().run("get", "/seed001/", "--prefix", "--keys-only",
         "--consistency=s");
@@ -127,7 +127,7 @@ class ThreeMemberIT {
     assertTrue(members.get(1).etcdctl().run("put", "/seed004/k", "written-while-m0-down").ok());
     assertEquals("written-while-m0-down", members.get(2).etcdctl().run("get", "/seed004/k", "--print-value-only")
         .stdout().trim());
-    members.get(0).restart().awaitHealthy(Duration.ofSeconds(60));
+    members.get(0).restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String value = "";
     while (System.nanoTime() < deadline && !value.equals("written-while-m0-down")) {

@@ -65,6 +65,13 @@ public interface KeelServer {
   CompletionStage<Void> defragment();
 
   /**
+   * A consistent backup of this member's key-value state (all retained revisions and leases), in
+   * Keel's snapshot format, taken at one revision; {@code bin/keel snapshot restore} seeds new
+   * members from it.
+   */
+  CompletionStage<byte[]> backup();
+
+  /**
    * Adds a member with these peer URLs (etcd's runtime reconfiguration: add it, then start it with
    * initial-cluster-state=existing). A voter joins the quorum once it has caught up.
    */

@@ -126,6 +126,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       return t;
     });
     RaftNode[] holder = new RaftNode[1];
+    Path restoreFile = config.dataDir().toAbsolutePath().resolve("restore").resolve("kv.snap");
     RaftAccess raft = new RaftAccess(index -> {
       RaftNode n = holder[0];
       if (n != null) {
@@ -133,6 +134,18 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       }
     });
 
+    boolean freshLog;
+    try (java.util.stream.Stream<Path> files = Files.list(raftDir.resolve("log"))) {
+      freshLog = files.findAny().isEmpty();
+    }
+    if (freshLog && Files.exists(restoreFile)) {
+      // seeded by `bin/keel snapshot restore`: every member of the new cluster starts from the
+      // same state, then a Raft snapshot captures it for members that join later
+      try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(restoreFile))) {
+        raft.seed(MvccStore.restore(BackupFormat.unframe(in)));
+      }
+      LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
+    }
     NodeOptions opts = new NodeOptions();
     opts.setElectionTimeoutMs(config.electionTimeoutMs());
     opts.setLogUri(raftDir.resolve("log").toString());
@@ -196,6 +209,15 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
         Long.toHexString(clusterId), self);
     keel.awaitLeader(config.electionTimeoutMs() * 10L);
+    if (freshLog && Files.exists(restoreFile)) {
+      try {
+        keel.snapshotNow();
+        Files.move(restoreFile, restoreFile.resolveSibling("kv.snap.applied"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (InterruptedException | RuntimeException e) {
+        LOG.warn("could not snapshot the restored state yet: {}", e.toString());
+      }
+    }
     keel.publish();
     return keel;
   }
@@ -598,6 +620,20 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       return CompletableFuture.failedFuture(EtcdError.COMPACTED.exception());
     }
     return CompletableFuture.completedFuture(new io.keel.api.HashKv(current, (int) s.hashKv(rev), s.compactRevision()));
+  }
+
+  @Override
+  public CompletionStage<byte[]> backup() {
+    // a linearizable point first, so the backup holds every write acknowledged before the call
+    return linearized().thenApply(ignored -> {
+      java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+      try {
+        store().writeSnapshot(state);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return BackupFormat.frame(state.toByteArray());
+    });
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.keel.api.KeelServer;
 import io.keel.api.ServerStatus;
 
-/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader, Hash. Snapshot answers UNIMPLEMENTED until built. */
+/** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader, Hash, Snapshot (Keel's format). */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private final KeelServer server;
 
@@ -21,6 +21,41 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     Replies.reply(server.hashKv(request.getRevision()), observer,
         h -> io.etcd.jetcd.api.HashKVResponse.newBuilder().setHeader(ProtoKv.header(server.header(h.revision())))
             .setHash(h.hash()).setCompactRevision(h.compactRevision()).build());
+  }
+
+  /**
+   * etcd's Snapshot stream: 32 KiB blobs with the bytes remaining, then one last message whose blob
+   * is the SHA-256 of everything sent before it (what {@code snapshot restore} verifies). The
+   * content is Keel's snapshot format, not a bbolt file.
+   */
+  @Override
+  public void snapshot(io.etcd.jetcd.api.SnapshotRequest request,
+      StreamObserver<io.etcd.jetcd.api.SnapshotResponse> observer) {
+    server.backup().whenComplete((data, error) -> {
+      if (error != null) {
+        observer.onError(GrpcErrors.toStatus(error));
+        return;
+      }
+      java.security.MessageDigest sha;
+      try {
+        sha = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        observer.onError(GrpcErrors.toStatus(e));
+        return;
+      }
+      io.etcd.jetcd.api.ResponseHeader header = ProtoKv.header(server.header(server.currentRevision()));
+      int chunk = 32 * 1024;
+      for (int off = 0; off < data.length; off += chunk) {
+        int n = Math.min(chunk, data.length - off);
+        sha.update(data, off, n);
+        observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setHeader(header)
+            .setRemainingBytes(data.length - off - n)
+            .setBlob(com.google.protobuf.ByteString.copyFrom(data, off, n)).build());
+      }
+      observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setHeader(header).setRemainingBytes(0)
+          .setBlob(com.google.protobuf.ByteString.copyFrom(sha.digest())).build());
+      observer.onCompleted();
+    });
   }
 
   /** etcd's Hash (the whole backend); Keel hashes its whole retained MVCC history. */

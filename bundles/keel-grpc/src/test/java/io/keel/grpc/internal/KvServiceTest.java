@@ -215,8 +215,8 @@ class KvServiceTest {
   @Test
   void rpcsNotBuiltYetAnswerUnimplemented() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> MaintenanceGrpc.newBlockingStub(node.channel()).snapshot(io.etcd.jetcd.api.SnapshotRequest.getDefaultInstance())
-            .next());
+        () -> ClusterGrpc.newBlockingStub(node.channel()).memberUpdate(io.etcd.jetcd.api.MemberUpdateRequest.newBuilder()
+            .setID(1).build()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 

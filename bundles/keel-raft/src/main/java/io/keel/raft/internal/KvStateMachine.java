@@ -59,6 +59,11 @@ final class KvStateMachine extends StateMachineAdapter {
     return store;
   }
 
+  void seed(MvccStore restored) {
+    store = restored;
+    storeReplaced.accept(restored);
+  }
+
   Membership membership() {
     return membership;
   }

@@ -52,6 +52,11 @@ public final class RaftAccess implements AutoCloseable {
     return fsm.store();
   }
 
+  /** Replaces the (empty) store before the node starts, with restored state. */
+  public void seed(MvccStore restored) {
+    fsm.seed(restored);
+  }
+
   public Membership membership() {
     return fsm.membership();
   }

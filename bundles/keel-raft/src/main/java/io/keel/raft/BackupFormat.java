@@ -1,0 +1,46 @@
+package io.keel.raft;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The body of a backup as {@code Maintenance.Snapshot} streams it: magic, the store snapshot's
+ * length, the store snapshot, then zero padding to a multiple of 512 bytes. etcdctl only accepts a
+ * snapshot whose size is a multiple of 512 (bbolt's page) plus the 32-byte SHA-256 it appends.
+ */
+public final class BackupFormat {
+  static final byte[] MAGIC = "KEELBAK1".getBytes(StandardCharsets.US_ASCII);
+  static final int PAGE = 512;
+
+  private BackupFormat() {}
+
+  static byte[] frame(byte[] state) {
+    int raw = MAGIC.length + 8 + state.length;
+    int padded = (raw + PAGE - 1) / PAGE * PAGE;
+    ByteBuffer b = ByteBuffer.allocate(padded);
+    b.put(MAGIC).putLong(state.length).put(state);
+    return b.array();
+  }
+
+  /** The store snapshot inside a framed backup; IOException if it is not one. */
+  static InputStream unframe(InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    byte[] magic = new byte[MAGIC.length];
+    d.readFully(magic);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new IOException("not a Keel backup (etcd's bbolt snapshots cannot be restored into Keel)");
+    }
+    long length = d.readLong();
+    if (length < 0 || length > Integer.MAX_VALUE) {
+      throw new IOException("bad backup length " + length);
+    }
+    byte[] state = new byte[(int) length];
+    d.readFully(state);
+    return new ByteArrayInputStream(state);
+  }
+}

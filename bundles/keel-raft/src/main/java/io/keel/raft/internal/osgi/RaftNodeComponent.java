@@ -32,6 +32,7 @@ public final class RaftNodeComponent {
     } catch (IllegalArgumentException e) {
       LOG.error("keel cannot start: {}", e.getMessage());
       System.err.println("keel: " + e.getMessage());
+      stopContainerIfAsked(context);
       throw e;
     }
     for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
@@ -50,6 +51,25 @@ public final class RaftNodeComponent {
       Thread.currentThread().setContextClassLoader(previous);
     }
     registration = context.registerService(KeelServer.class, node, null);
+  }
+
+  /**
+   * Like etcd, an appliance started by bin/keel exits on invalid configuration instead of idling:
+   * bin/keel sets {@code keel.exitOnConfigError}, and the framework is stopped (cleanly) here.
+   */
+  private static void stopContainerIfAsked(BundleContext context) {
+    if (!Boolean.getBoolean("keel.exitOnConfigError")) {
+      return;
+    }
+    Thread stopper = new Thread(() -> {
+      try {
+        context.getBundle(0).stop();
+      } catch (Exception e) {
+        LOG.error("could not stop the container after a configuration error", e);
+      }
+    }, "keel-config-error-exit");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   @Deactivate

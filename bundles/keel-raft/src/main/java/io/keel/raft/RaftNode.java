@@ -294,32 +294,29 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public CompletionStage<PutResponse> put(PutRequest request) {
-    try {
-      RequestChecks.checkPut(request);
-    } catch (EtcdException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return propose(new Command.Put(request), PutResponse.class);
+    return checkThenPropose(() -> RequestChecks.checkPut(request), new Command.Put(request), PutResponse.class);
   }
 
   @Override
   public CompletionStage<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
-    try {
-      RequestChecks.checkDeleteRange(request);
-    } catch (EtcdException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return propose(new Command.DeleteRange(request), DeleteRangeResponse.class);
+    return checkThenPropose(() -> RequestChecks.checkDeleteRange(request), new Command.DeleteRange(request),
+        DeleteRangeResponse.class);
   }
 
   @Override
   public CompletionStage<TxnResponse> txn(TxnRequest request) {
+    return checkThenPropose(() -> RequestChecks.checkTxn(request, config.maxTxnOps()), new Command.Txn(request),
+        TxnResponse.class);
+  }
+
+  /** Runs etcd's request checks (which throw its errors), then proposes the command. */
+  private <T> CompletionStage<T> checkThenPropose(Runnable checks, Command command, Class<T> type) {
     try {
-      RequestChecks.checkTxn(request, config.maxTxnOps());
+      checks.run();
     } catch (EtcdException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return propose(new Command.Txn(request), TxnResponse.class);
+    return propose(command, type);
   }
 
   @Override

@@ -88,6 +88,14 @@ class BenchSmokeTest {
     if (!member.waitFor(30, TimeUnit.SECONDS)) {
       member.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+    // keep the logs (member.log, tar.log), drop the unpacked appliance and the data directory
+    try (Stream<Path> dirs = Files.list(work)) {
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        try (Stream<Path> all = Files.walk(d)) {
+          all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
   }
 
   @Test

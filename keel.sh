@@ -94,6 +94,10 @@ cmd_test() {
 
   local bb_pass=0 bb_fail=0 gate_pass=0 gate_fail=0
   if $built; then
+    echo "==== (a2) bench smoke run against the freshly built appliance" >&2
+    "${MVN[@]}" -o -pl bench test -Dtest=BenchSmokeTest -Dsurefire.failIfNoSpecifiedTests=false
+    record "bench smoke" $?
+
     echo "==== (b) Pax Exam, offline, in a private network namespace" >&2
     rm -rf itests/karaf/target/exam itests/karaf/target/failsafe-reports
     in_private_netns "${MVN[@]}" -o -pl itests/karaf verify -DskipPaxExam=false

@@ -83,6 +83,10 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
       case 2 -> io.keel.api.Alarm.Type.CORRUPT;
       default -> io.keel.api.Alarm.Type.NONE;
     };
+    // a DEACTIVATE answers with the alarms it cleared, as etcd's does (read before proposing)
+    java.util.List<io.keel.api.Alarm> cleared = server.alarms().stream()
+        .filter(a -> (request.getMemberID() == 0 || a.memberId() == request.getMemberID())
+            && (type == io.keel.api.Alarm.Type.NONE || a.type() == type)).toList();
     java.util.concurrent.CompletionStage<java.util.List<io.keel.api.Alarm>> result = switch (request.getActionValue()) {
       case 1 -> server.alarm(true, request.getMemberID(), type);
       case 2 -> type == io.keel.api.Alarm.Type.NONE
@@ -91,10 +95,6 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
           : server.alarm(false, request.getMemberID(), type);
       default -> java.util.concurrent.CompletableFuture.completedFuture(server.alarms());
     };
-    // a DEACTIVATE answers with the alarms it cleared, as etcd's does
-    java.util.List<io.keel.api.Alarm> cleared = server.alarms().stream()
-        .filter(a -> (request.getMemberID() == 0 || a.memberId() == request.getMemberID())
-            && (type == io.keel.api.Alarm.Type.NONE || a.type() == type)).toList();
     boolean deactivate = request.getActionValue() == 2;
     Replies.reply(result, observer, alarms -> {
       io.etcd.jetcd.api.AlarmResponse.Builder b = io.etcd.jetcd.api.AlarmResponse.newBuilder();

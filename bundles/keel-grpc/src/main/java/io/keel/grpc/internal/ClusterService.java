@@ -19,10 +19,15 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     this.server = server;
   }
 
-  private io.etcd.jetcd.api.ResponseHeader header() {
+  /** etcd's cluster service headers carry no revision. */
+  private ResponseHeader header() {
     io.keel.api.ResponseHeader h = server.header(0);
     return ResponseHeader.newBuilder().setClusterId(h.clusterId()).setMemberId(h.memberId()).setRaftTerm(h.raftTerm())
         .build();
+  }
+
+  static java.util.List<Member> members(java.util.List<io.keel.api.Member> list) {
+    return list.stream().map(ClusterService::member).toList();
   }
 
   static Member member(io.keel.api.Member m) {
@@ -34,45 +39,29 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
   public void memberAdd(io.etcd.jetcd.api.MemberAddRequest request,
       StreamObserver<io.etcd.jetcd.api.MemberAddResponse> observer) {
     Replies.reply(server.memberAdd(request.getPeerURLsList(), request.getIsLearner()), observer, c -> {
-      io.etcd.jetcd.api.MemberAddResponse.Builder b = io.etcd.jetcd.api.MemberAddResponse.newBuilder()
-          .setHeader(header()).setMember(member(c.member()));
-      c.members().forEach(m -> b.addMembers(member(m)));
-      return b.build();
+      return io.etcd.jetcd.api.MemberAddResponse.newBuilder().setHeader(header()).setMember(member(c.member()))
+          .addAllMembers(members(c.members())).build();
     });
   }
 
   @Override
   public void memberRemove(io.etcd.jetcd.api.MemberRemoveRequest request,
       StreamObserver<io.etcd.jetcd.api.MemberRemoveResponse> observer) {
-    Replies.reply(server.memberRemove(request.getID()), observer, c -> {
-      io.etcd.jetcd.api.MemberRemoveResponse.Builder b = io.etcd.jetcd.api.MemberRemoveResponse.newBuilder()
-          .setHeader(header());
-      c.members().forEach(m -> b.addMembers(member(m)));
-      return b.build();
-    });
+    Replies.reply(server.memberRemove(request.getID()), observer, c -> io.etcd.jetcd.api.MemberRemoveResponse
+        .newBuilder().setHeader(header()).addAllMembers(members(c.members())).build());
   }
 
   @Override
   public void memberPromote(io.etcd.jetcd.api.MemberPromoteRequest request,
       StreamObserver<io.etcd.jetcd.api.MemberPromoteResponse> observer) {
-    Replies.reply(server.memberPromote(request.getID()), observer, c -> {
-      io.etcd.jetcd.api.MemberPromoteResponse.Builder b = io.etcd.jetcd.api.MemberPromoteResponse.newBuilder()
-          .setHeader(header());
-      c.members().forEach(m -> b.addMembers(member(m)));
-      return b.build();
-    });
+    Replies.reply(server.memberPromote(request.getID()), observer, c -> io.etcd.jetcd.api.MemberPromoteResponse
+        .newBuilder().setHeader(header()).addAllMembers(members(c.members())).build());
   }
 
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> observer) {
-    io.keel.api.ResponseHeader h = server.header(0);
-    // etcd's cluster service headers carry no revision
-    MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(ResponseHeader.newBuilder()
-        .setClusterId(h.clusterId()).setMemberId(h.memberId()).setRaftTerm(h.raftTerm()).build());
-    for (io.keel.api.Member m : server.members()) {
-      b.addMembers(member(m));
-    }
-    observer.onNext(b.build());
+    observer.onNext(MemberListResponse.newBuilder().setHeader(header()).addAllMembers(members(server.members()))
+        .build());
     observer.onCompleted();
   }
 }

@@ -79,6 +79,12 @@ public interface KeelServer {
 
   CompletionStage<MemberChange> memberRemove(long id);
 
+  /**
+   * New peer URLs for a member (etcd's member update; then restart the member with them). The
+   * member keeps its ID.
+   */
+  CompletionStage<MemberChange> memberUpdate(long id, List<String> peerUrls);
+
   /** Makes a caught-up learner a voter; LEARNER_NOT_READY if it is behind. */
   CompletionStage<MemberChange> memberPromote(long id);
 
@@ -101,6 +107,12 @@ public interface KeelServer {
   long currentRevision();
 
   List<Member> members();
+
+  /**
+   * Whether this member is a learner: like etcd, it then answers only Status, serializable Range
+   * and Snapshot; everything else fails with NOT_SUPPORTED_FOR_LEARNER.
+   */
+  boolean isLearner();
 
   ServerStatus status();
 }

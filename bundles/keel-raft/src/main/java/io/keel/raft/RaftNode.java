@@ -33,6 +33,7 @@ import io.keel.mvcc.MvccStore;
 import io.keel.mvcc.RequestChecks;
 import io.keel.raft.internal.Command;
 import io.keel.raft.internal.CommandCodec;
+import io.keel.raft.internal.Identity;
 import io.keel.raft.internal.Membership;
 import io.keel.raft.internal.RaftAccess;
 import java.io.IOException;
@@ -73,47 +74,33 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   private final KeelConfig config;
   private final RaftAccess raft;
   private final long memberId;
-  private final long clusterId;
-  private final Map<PeerId, Member> membersByPeer;
+  private final Identity identity;
+  private final Reconfiguration reconfiguration;
   private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
   private final AtomicBoolean snapshotRunning = new AtomicBoolean();
   private volatile ExecutorService watchSync;
   private volatile io.keel.raft.internal.Forwarding forwarding;
   private final java.util.concurrent.ScheduledExecutorService scheduler;
 
-  private RaftNode(KeelConfig config, RaftAccess raft, long memberId, long clusterId, Map<PeerId, Member> members,
-      ExecutorService snapshotTrigger) {
+  private RaftNode(KeelConfig config, RaftAccess raft, Identity identity,
+      java.util.concurrent.ScheduledExecutorService snapshotTrigger) {
     this.config = config;
     this.raft = raft;
-    this.memberId = memberId;
-    this.clusterId = clusterId;
-    this.membersByPeer = members;
+    this.identity = identity;
+    this.memberId = identity.memberId();
     this.snapshotTrigger = snapshotTrigger;
-    this.scheduler = (java.util.concurrent.ScheduledExecutorService) snapshotTrigger;
+    this.scheduler = snapshotTrigger;
+    this.reconfiguration = new Reconfiguration(config, raft, memberId, snapshotTrigger, this::afterLeader,
+        leaderWaitNanos());
   }
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
   public static RaftNode start(KeelConfig config) throws IOException {
-    Map<PeerId, Member> members = new LinkedHashMap<>();
-    PeerId self = null;
-    for (Map.Entry<String, List<URI>> e : config.initialCluster().entrySet()) {
-      PeerId peer = peerId(e.getValue().get(0));
-      long id = io.keel.raft.internal.MemberIds.memberId(e.getValue(), config.initialClusterToken());
-      boolean isSelf = e.getKey().equals(config.name());
-      List<String> clientUrls = isSelf
-          ? config.advertiseClientUrls().stream().map(RaftNode::urlString).toList() : List.of();
-      members.put(peer, new Member(id, e.getKey(), e.getValue().stream().map(RaftNode::urlString).toList(),
-          clientUrls, false));
-      if (isSelf) {
-        self = peer;
-      }
-    }
-    if (self == null) {
-      throw new IllegalArgumentException("invalid configuration: initial-cluster: " + config.name()
-          + " not listed in the initial cluster config");
-    }
-    long memberId = members.get(self).id();
-    long clusterId = io.keel.raft.internal.MemberIds.clusterId(members.values().stream().map(Member::id).toList());
+    // decided at the first start from the initial-* flags, read back (flags ignored) afterwards
+    Identity identity = Identity.loadOrCreate(config);
+    PeerId self = Reconfiguration.peerId(config.initialAdvertisePeerUrls().get(0));
+    List<PeerId> bootstrapPeers = identity.bootstrap().values().stream()
+        .map(b -> Reconfiguration.peerId(b.peerUrls().get(0))).toList();
 
     Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
     Files.createDirectories(raftDir.resolve("log"));
@@ -133,6 +120,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
         n.maybeSnapshot(index);
       }
     });
+    raft.membership().seed(identity);
 
     boolean freshLog;
     try (java.util.stream.Stream<Path> files = Files.list(raftDir.resolve("log"))) {
@@ -153,7 +141,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
     // a member joining a running cluster starts with no configuration: the leader adds it
     opts.setInitialConf(config.initialClusterState().equals("existing") ? new Configuration()
-        : new Configuration(new ArrayList<>(members.keySet())));
+        : new Configuration(new ArrayList<>(bootstrapPeers)));
     opts.setFsm(raft.stateMachine());
     opts.setSnapshotIntervalSecs(3600);
     RaftOptions raftOptions = new RaftOptions();
@@ -162,7 +150,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     opts.setRaftOptions(raftOptions);
 
     URI listenPeer = config.listenPeerUrls().get(0);
-    String bindIp = resolve(listenPeer.getHost());
+    String bindIp = Reconfiguration.peerId(listenPeer).getIp();
     RpcServer rpcServer = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true));
     RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
     io.keel.raft.internal.Forwarding forwarding = io.keel.raft.internal.Forwarding.start(rpcServer,
@@ -183,6 +171,13 @@ public final class RaftNode implements KeelServer, AutoCloseable {
             return raft.store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds()))
                 .orElse(-1L);
           }
+
+          @Override
+          public CompletionStage<?> administerLocally(Command change) {
+            RaftNode n = holder[0];
+            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
+                : n.reconfiguration.administerLocally(change);
+          }
         }, Math.max(5_000L, config.electionTimeoutMs() * 5L));
     RaftGroupService group = new RaftGroupService(GROUP, self, opts, rpcServer);
     Node node = group.start();
@@ -192,11 +187,12 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
     }
     raft.attach(group, node);
-    RaftNode keel = new RaftNode(config, raft, memberId, clusterId, members, snapshotTrigger);
+    RaftNode keel = new RaftNode(config, raft, identity, snapshotTrigger);
     holder[0] = keel;
     keel.forwarding = forwarding;
+    keel.reconfiguration.forwardVia(forwarding);
     snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-    snapshotTrigger.scheduleWithFixedDelay(keel::promoteCaughtUpVoters, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    snapshotTrigger.scheduleWithFixedDelay(keel::membershipPass, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     snapshotTrigger.scheduleWithFixedDelay(keel::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
         java.util.concurrent.TimeUnit.MILLISECONDS);
     java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -206,8 +202,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     });
     keel.watchSync = watchSync;
     watchSync.scheduleWithFixedDelay(keel::syncWatchers, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-    LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(memberId),
-        Long.toHexString(clusterId), self);
+    LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(identity.memberId()),
+        Long.toHexString(identity.clusterId()), self);
     keel.awaitLeader(config.electionTimeoutMs() * 10L);
     if (freshLog && Files.exists(restoreFile)) {
       try {
@@ -238,18 +234,6 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     }
   }
 
-  private static PeerId peerId(URI url) {
-    return new PeerId(resolve(url.getHost()), url.getPort());
-  }
-
-  private static String resolve(String host) {
-    try {
-      return InetAddress.getByName(host).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("cannot resolve peer host " + host, e);
-    }
-  }
-
   private static String urlString(URI u) {
     return u.toString();
   }
@@ -262,6 +246,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       RequestChecks.checkRange(request);
     } catch (EtcdException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    if (removed()) {
+      return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
     }
     if (request.serializable()) {
       return readNow(request);
@@ -387,6 +374,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
    * waits (bounded, without holding a thread) and then fails with etcd's "no leader".
    */
   private CompletableFuture<Object> route(Command command, byte[] data, long deadline) {
+    if (removed()) {
+      return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
+    }
     Node n = raft.node();
     if (n.isLeader()) {
       return raft.apply(command, ByteBuffer.wrap(data));
@@ -422,7 +412,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   /** Announces this member's name and client URLs through the log; retried until it lands. */
   private void publish() {
-    long proposedClusterId = config.initialClusterState().equals("new") ? clusterId : 0;
+    long proposedClusterId = identity.clusterId();
     Command.Publish p = new Command.Publish(memberId, config.name(),
         config.advertiseClientUrls().stream().map(RaftNode::urlString).toList(), proposedClusterId);
     Membership.Attributes current = raft.membership().get(memberId);
@@ -669,7 +659,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   @Override
   public ResponseHeader header(long revision) {
     long agreed = raft.membership().clusterId();
-    return new ResponseHeader(agreed != 0 ? agreed : clusterId, memberId, revision, raft.term());
+    return new ResponseHeader(agreed != 0 ? agreed : identity.clusterId(), memberId, revision, raft.term());
   }
 
   @Override
@@ -679,219 +669,72 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public List<Member> members() {
-    Membership ms = raft.membership();
-    List<Member> out = new ArrayList<>();
-    for (Member m : membersByPeer.values()) {
-      if (!ms.isRemoved(m.id()) && (config.initialClusterState().equals("new") || m.id() == memberId
-          || ms.get(m.id()) != null || ms.added().containsKey(m.id()))) {
-        Membership.Added added = ms.added().get(m.id());
-        out.add(describe(m.id(), m.peerUrls(), added != null && added.learner()));
-      }
-    }
-    for (Map.Entry<Long, Membership.Added> e : ms.added().entrySet()) {
-      if (out.stream().noneMatch(m -> m.id() == e.getKey())) {
-        out.add(describe(e.getKey(), e.getValue().peerUrls(), e.getValue().learner()));
-      }
-    }
-    return out;
-  }
-
-  /** A member as listed: this member's own attributes are known locally, others' once published. */
-  private Member describe(long id, List<String> peerUrls, boolean learner) {
-    if (id == memberId) {
-      Member self = membersByPeer.values().stream().filter(m -> m.id() == memberId).findFirst().orElseThrow();
-      return new Member(id, self.name(), peerUrls, self.clientUrls(), learner);
-    }
-    Membership.Attributes a = raft.membership().get(id);
-    return a == null ? new Member(id, "", peerUrls, List.of(), learner)
-        : new Member(id, a.name(), peerUrls, a.clientUrls(), learner);
-  }
-
-  private Member memberAt(PeerId peer) {
-    if (peer == null || peer.isEmpty()) {
-      return null;
-    }
-    for (Member m : members()) {
-      if (!m.peerUrls().isEmpty() && peerId(URI.create(m.peerUrls().get(0))).equals(peer)) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private Member member(long id) {
-    return members().stream().filter(m -> m.id() == id).findFirst().orElse(null);
+    return reconfiguration.members();
   }
 
   // ---------------------------------------------------------------- reconfiguration
 
   @Override
   public CompletionStage<io.keel.api.MemberChange> memberAdd(List<String> peerUrls, boolean isLearner) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
-    }
-    List<URI> urls = new ArrayList<>();
-    try {
-      for (String u : peerUrls) {
-        URI uri = new URI(u);
-        if (uri.getHost() == null || uri.getPort() <= 0) {
-          throw new IllegalArgumentException(u);
-        }
-        urls.add(uri);
-      }
-      if (urls.isEmpty()) {
-        throw new IllegalArgumentException("no URLs");
-      }
-    } catch (Exception e) {
-      return CompletableFuture.failedFuture(EtcdError.MEMBER_BAD_URLS.exception());
-    }
-    List<Member> current = members();
-    for (Member m : current) {
-      if (m.peerUrls().stream().anyMatch(peerUrls::contains)) {
-        return CompletableFuture.failedFuture(EtcdError.PEER_URL_EXIST.exception());
-      }
-    }
-    if (isLearner && current.stream().anyMatch(Member::isLearner)) {
-      return CompletableFuture.failedFuture(EtcdError.TOO_MANY_LEARNERS.exception());
-    }
-    long id = io.keel.raft.internal.MemberIds.memberId(urls, config.initialClusterToken());
-    PeerId peer = peerId(urls.get(0));
-    // The log records the member, then it joins jraft's configuration as a learner; a member added
-    // as a voter is promoted by the leader once it has caught up (it must be running for that).
-    Command.MemberAdd add = new Command.MemberAdd(id, List.copyOf(peerUrls), isLearner);
-    return raft.apply(add, ByteBuffer.wrap(CommandCodec.encode(add)))
-        .thenCompose(r -> confChange(done -> raft.node().addLearners(List.of(peer), done)))
-        .thenApply(ok -> new io.keel.api.MemberChange(member(id), members()));
+    return reconfiguration.add(peerUrls, isLearner);
   }
 
   @Override
   public CompletionStage<io.keel.api.MemberChange> memberRemove(long id) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
-    }
-    Member m = member(id);
-    if (m == null) {
-      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
-    }
-    PeerId peer = peerId(URI.create(m.peerUrls().get(0)));
-    boolean learner = raft.node().listLearners().contains(peer);
-    Command.MemberRemove remove = new Command.MemberRemove(id);
-    return confChange(done -> {
-      if (learner) {
-        raft.node().removeLearners(List.of(peer), done);
-      } else {
-        raft.node().removePeer(peer, done);
-      }
-    }).thenCompose(ok -> route(remove, CommandCodec.encode(remove), System.nanoTime() + leaderWaitNanos()))
-        .thenApply(r -> new io.keel.api.MemberChange(m, members()));
+    return reconfiguration.remove(id);
   }
 
   @Override
   public CompletionStage<io.keel.api.MemberChange> memberPromote(long id) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
-    }
-    Member m = member(id);
-    if (m == null) {
-      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
-    }
-    PeerId peer = peerId(URI.create(m.peerUrls().get(0)));
-    if (!m.isLearner() && !raft.node().listLearners().contains(peer)) {
-      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_LEARNER.exception());
-    }
-    return promote(id, peer).thenApply(ok -> new io.keel.api.MemberChange(member(id), members()));
+    return reconfiguration.promote(id);
   }
 
-  /**
-   * Learner to voter: leave the learners, then join the voters through jraft's catch-up stage; a
-   * learner that cannot catch up goes back to the learners and the answer is LEARNER_NOT_READY.
-   */
-  private CompletableFuture<Object> promote(long id, PeerId peer) {
-    Command.MemberPromote promote = new Command.MemberPromote(id);
-    return confChange(done -> raft.node().removeLearners(List.of(peer), done))
-        .thenCompose(ok -> confChange(done -> raft.node().addPeer(peer, done)).exceptionallyCompose(e -> {
-          confChange(done -> raft.node().addLearners(List.of(peer), done));
-          return CompletableFuture.failedFuture(EtcdError.LEARNER_NOT_READY.exception());
-        }))
-        .thenCompose(ok -> raft.apply(promote, ByteBuffer.wrap(CommandCodec.encode(promote))));
-  }
-
-  /** The leader's periodic pass: members added as voters join the voters once caught up. */
-  private void promoteCaughtUpVoters() {
-    try {
-      if (!raft.node().isLeader() || promoting.get()) {
-        return;
-      }
-      List<PeerId> learners = raft.node().listAliveLearners();
-      for (Map.Entry<Long, Membership.Added> e : raft.membership().added().entrySet()) {
-        if (e.getValue().learner()) {
-          continue;
-        }
-        PeerId peer = peerId(URI.create(e.getValue().peerUrls().get(0)));
-        if (learners.contains(peer) && promoting.compareAndSet(false, true)) {
-          promote(e.getKey(), peer).whenComplete((r, err) -> promoting.set(false));
-          return;
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("voter promotion pass failed", e);
-    }
-  }
-
-  private final AtomicBoolean promoting = new AtomicBoolean();
-
-  private CompletableFuture<Status> confChange(java.util.function.Consumer<com.alipay.sofa.jraft.Closure> op) {
-    CompletableFuture<Status> result = new CompletableFuture<>();
-    op.accept(status -> {
-      if (status.isOk()) {
-        result.complete(status);
-      } else {
-        LOG.warn("configuration change failed status={}", status);
-        result.completeExceptionally(status.getRaftError() == com.alipay.sofa.jraft.error.RaftError.ECATCHUP
-            ? EtcdError.LEARNER_NOT_READY.exception() : raft.toEtcd(status));
-      }
-    });
-    return result;
+  @Override
+  public CompletionStage<io.keel.api.MemberChange> memberUpdate(long id, List<String> peerUrls) {
+    return reconfiguration.update(id, peerUrls);
   }
 
   @Override
   public CompletionStage<Void> moveLeader(long targetId) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    return reconfiguration.moveLeader(targetId);
+  }
+
+  /**
+   * jraft's configuration as this member knows it: voters as host:port, then learners as
+   * "host:port (learner)".
+   */
+  public List<String> raftConfiguration() {
+    return reconfiguration.raftConfiguration();
+  }
+
+  /** Every second: the leader reconciles jraft with the member table; a removed member stops. */
+  private void membershipPass() {
+    reconfiguration.reconcile();
+    if (raft.membership().isRemoved(memberId) && !raft.node().isLeader() && !removedFromCluster) {
+      removedFromCluster = true;
+      LOG.warn("the member has been permanently removed from the cluster; it stops serving");
+      whenRemoved.run();
     }
-    Member target = member(targetId);
-    if (target == null || target.isLearner()) {
-      return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
-    }
-    if (targetId == memberId) {
-      return CompletableFuture.completedFuture(null);
-    }
-    PeerId peer = peerId(URI.create(target.peerUrls().get(0)));
-    Status s = raft.node().transferLeadershipTo(peer);
-    if (!s.isOk()) {
-      return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
-    }
-    long deadline = System.nanoTime() + config.electionTimeoutMs() * 5L * 1_000_000L;
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      if (peer.equals(raft.node().getLeaderId())) {
-        done.complete(null);
-      } else if (System.nanoTime() > deadline) {
-        done.completeExceptionally(EtcdError.TIMEOUT.exception());
-      } else {
-        scheduler.schedule(check[0], 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-      }
-    };
-    check[0].run();
-    return done;
+  }
+
+  private volatile boolean removedFromCluster;
+
+  /** A member that applied its own removal serves nothing more. */
+  private boolean removed() {
+    return removedFromCluster || raft.membership().isRemoved(memberId);
+  }
+  private volatile Runnable whenRemoved = () -> {};
+
+  /** Runs {@code action} once this member sees itself removed from the cluster (etcd then exits). */
+  public void whenRemoved(Runnable action) {
+    this.whenRemoved = action;
   }
 
   @Override
   public ServerStatus status() {
     Node node = raft.node();
     PeerId leaderPeer = node.getLeaderId();
-    Member leader = memberAt(leaderPeer);
+    Member leader = reconfiguration.memberAt(leaderPeer);
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
         node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
@@ -900,8 +743,12 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   }
 
   private boolean selfIsLearner() {
-    Membership.Added self = raft.membership().added().get(memberId);
-    return self != null && self.learner();
+    return reconfiguration.selfIsLearner();
+  }
+
+  @Override
+  public boolean isLearner() {
+    return reconfiguration.selfIsLearner();
   }
 
   /** Whether this member currently leads the cluster. */

@@ -111,22 +111,9 @@ public record KeelConfig(
     if (quota <= 0) {
       quota = DEFAULT_QUOTA_BACKEND_BYTES; // etcd: 0 or negative means the default quota
     }
-    if (!cluster.containsKey(name)) {
-      throw new IllegalArgumentException("invalid configuration: initial-cluster: " + name
-          + " not listed in the initial cluster config (initial-cluster=" + clusterSpec + ")");
-    }
-    if (!sameUrls(cluster.get(name), advertisePeer)) {
-      throw new IllegalArgumentException("invalid configuration: initial-advertise-peer-urls: " + name
-          + " has different advertised URLs in the cluster and advertised peer URLs list ("
-          + cluster.get(name) + " vs " + advertisePeer + ")");
-    }
     long progressNotifyMs = duration(raw, "experimental-watch-progress-notify-interval", 10 * 60 * 1000L);
     return new KeelConfig(name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, cluster,
         state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota, progressNotifyMs);
-  }
-
-  private static boolean sameUrls(List<URI> a, List<URI> b) {
-    return a.stream().map(URI::toString).sorted().toList().equals(b.stream().map(URI::toString).sorted().toList());
   }
 
   private static Map<String, List<URI>> initialCluster(String spec) {

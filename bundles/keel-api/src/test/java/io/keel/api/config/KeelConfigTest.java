@@ -54,13 +54,6 @@ class KeelConfigTest {
   }
 
   @Test
-  void thisMemberMustBeInTheInitialCluster() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeelConfig.from(Map.of("name", "infra9", "initial-cluster", "infra0=http://10.0.0.1:2380"), Map.of()));
-    assertTrue(e.getMessage().contains("infra9 not listed in the initial cluster config"), e.getMessage());
-  }
-
-  @Test
   void unknownEtcdVariablesAreReported() {
     assertEquals(java.util.List.of("ETCD_NOPE"), KeelConfig.unknownEnv(Map.of("ETCD_NOPE", "1", "ETCD_NAME", "x")));
   }

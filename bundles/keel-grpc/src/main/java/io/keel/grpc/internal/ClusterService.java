@@ -8,10 +8,7 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.grpc.stub.StreamObserver;
 import io.keel.api.KeelServer;
 
-/**
- * etcdserverpb.Cluster: MemberList, MemberAdd, MemberRemove, MemberPromote. MemberUpdate (changing
- * a member's peer URLs) answers UNIMPLEMENTED until it is built.
- */
+/** etcdserverpb.Cluster: MemberList, MemberAdd, MemberRemove, MemberUpdate, MemberPromote; any member takes them. */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final KeelServer server;
 
@@ -49,6 +46,14 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
       StreamObserver<io.etcd.jetcd.api.MemberRemoveResponse> observer) {
     Replies.reply(server.memberRemove(request.getID()), observer, c -> io.etcd.jetcd.api.MemberRemoveResponse
         .newBuilder().setHeader(header()).addAllMembers(members(c.members())).build());
+  }
+
+  @Override
+  public void memberUpdate(io.etcd.jetcd.api.MemberUpdateRequest request,
+      StreamObserver<io.etcd.jetcd.api.MemberUpdateResponse> observer) {
+    Replies.reply(server.memberUpdate(request.getID(), request.getPeerURLsList()), observer,
+        c -> io.etcd.jetcd.api.MemberUpdateResponse.newBuilder().setHeader(header())
+            .addAllMembers(members(c.members())).build());
   }
 
   @Override

@@ -56,19 +56,26 @@ public final class GrpcServer implements AutoCloseable {
     if (builder == null) {
       throw new IllegalArgumentException("no listen-client-urls");
     }
+    LearnerGuard learners = new LearnerGuard(keel);
     server = builder
         .directExecutor()
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(MalformedRequests.guard(new KvService(keel).bindService()))
-        .addService(MalformedRequests.guard(new MaintenanceService(keel).bindService()))
-        .addService(MalformedRequests.guard(new ClusterService(keel).bindService()))
-        .addService(MalformedRequests.guard(new LeaseService(keel).bindService()))
-        .addService(MalformedRequests.guard(watchService.bindService()))
+        .addService(guarded(new KvService(keel).bindService(), learners))
+        .addService(guarded(new MaintenanceService(keel).bindService(), learners))
+        .addService(guarded(new ClusterService(keel).bindService(), learners))
+        .addService(guarded(new LeaseService(keel).bindService(), learners))
+        .addService(guarded(watchService.bindService(), learners))
         .addService(health.getHealthService())
         .build();
     gateway.bind(server);
+  }
+
+  /** Malformed protobuf answered as etcd does; a learner refuses what etcd's learners refuse. */
+  private static io.grpc.ServerServiceDefinition guarded(io.grpc.ServerServiceDefinition service,
+      LearnerGuard learners) {
+    return io.grpc.ServerInterceptors.intercept(MalformedRequests.guard(service), learners);
   }
 
   public GrpcServer start() throws IOException {

@@ -215,8 +215,8 @@ class KvServiceTest {
   @Test
   void rpcsNotBuiltYetAnswerUnimplemented() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> ClusterGrpc.newBlockingStub(node.channel()).memberUpdate(io.etcd.jetcd.api.MemberUpdateRequest.newBuilder()
-            .setID(1).build()));
+        () -> io.etcd.jetcd.api.AuthGrpc.newBlockingStub(node.channel())
+            .authEnable(io.etcd.jetcd.api.AuthEnableRequest.getDefaultInstance()));
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
   }
 

@@ -14,6 +14,8 @@ import io.etcd.jetcd.api.MemberAddResponse;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberPromoteRequest;
 import io.etcd.jetcd.api.MemberRemoveRequest;
+import io.etcd.jetcd.api.MemberUpdateRequest;
+import io.etcd.jetcd.api.MemberUpdateResponse;
 import io.etcd.jetcd.api.MoveLeaderRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
@@ -44,6 +46,16 @@ class MembershipTest {
       assertEquals("etcdserver: Peer URLs already exists", dup.getStatus().getDescription());
 
       int joiner = c.startJoiner();
+      // a learner answers serializable reads and Status only, as etcd's learners do
+      awaitError("etcdserver: rpc not supported for learner",
+          () -> c.kv(joiner).range(RangeRequest.newBuilder().setKey(bs("/m/before")).build()));
+      assertEquals("1", c.kv(joiner).range(RangeRequest.newBuilder().setKey(bs("/m/before")).setSerializable(true)
+          .build()).getKvs(0).getValue().toStringUtf8());
+      assertTrue(MaintenanceGrpc.newBlockingStub(c.channel(joiner)).status(StatusRequest.getDefaultInstance())
+          .getIsLearner());
+      StatusRuntimeException put = assertThrows(StatusRuntimeException.class, () -> c.kv(joiner).put(
+          PutRequest.newBuilder().setKey(bs("/m/learner")).setValue(bs("x")).build()));
+      assertEquals("etcdserver: rpc not supported for learner", put.getStatus().getDescription());
       long learnerId = added.getMember().getID();
       long deadline = System.nanoTime() + 20_000_000_000L;
       boolean promoted = false;
@@ -58,12 +70,17 @@ class MembershipTest {
         }
       }
       assertTrue(promoted, "the started learner catches up and is promoted");
-      assertEquals("1", c.kv(joiner).range(RangeRequest.newBuilder().setKey(bs("/m/before")).build())
-          .getKvs(0).getValue().toStringUtf8(), "the new member serves what was written before it joined");
+      // the promoted member serves linearizable reads once it has applied its own promotion
+      String[] value = new String[1];
+      awaitSuccess(() -> value[0] = c.kv(joiner).range(RangeRequest.newBuilder().setKey(bs("/m/before")).build())
+          .getKvs(0).getValue().toStringUtf8());
+      assertEquals("1", value[0], "the new member serves what was written before it joined");
 
       int victim = (leader + 1) % 3;
       long victimId = c.member(victim).header(0).memberId();
       cluster.memberRemove(MemberRemoveRequest.newBuilder().setID(victimId).build());
+      awaitError("etcdserver: server stopped", () -> c.kv(victim).range(
+          RangeRequest.newBuilder().setKey(bs("/m/before")).build())); // a removed member stops serving
       c.stop(victim);
       assertFalse(ClusterGrpc.newBlockingStub(c.channel(leader)).memberList(MemberListRequest.getDefaultInstance())
           .getMembersList().stream().anyMatch(m -> m.getID() == victimId));
@@ -80,5 +97,105 @@ class MembershipTest {
       }
       c.assertReplicasEqual();
     }
+  }
+
+  @Test
+  void anyMemberTakesChangesAndAnUpdatedMemberMovesToItsNewPeerUrl() throws Exception {
+    try (TestCluster c = TestCluster.start(3, 4)) {
+      int leader = c.waitLeader();
+      int follower = (leader + 1) % 3;
+      int moved = (leader + 2) % 3;
+      ClusterGrpc.ClusterBlockingStub viaFollower = ClusterGrpc.newBlockingStub(c.channel(follower));
+
+      MemberAddResponse added = viaFollower.memberAdd(MemberAddRequest.newBuilder().addPeerURLs(c.peerUrl(3))
+          .setIsLearner(true).build());
+      assertTrue(added.getMember().getIsLearner(), "a follower forwards member add to the leader");
+      assertEquals(4, ClusterGrpc.newBlockingStub(c.channel(leader)).memberList(MemberListRequest.getDefaultInstance())
+          .getMembersCount());
+      viaFollower.memberRemove(MemberRemoveRequest.newBuilder().setID(added.getMember().getID()).build());
+      assertEquals(3, viaFollower.memberList(MemberListRequest.getDefaultInstance()).getMembersCount());
+      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> viaFollower.memberUpdate(
+          MemberUpdateRequest.newBuilder().setID(42).addPeerURLs("http://127.0.0.1:1").build()));
+      assertEquals("etcdserver: member not found", missing.getStatus().getDescription());
+      StatusRuntimeException taken = assertThrows(StatusRuntimeException.class, () -> viaFollower.memberUpdate(
+          MemberUpdateRequest.newBuilder().setID(c.member(moved).header(0).memberId())
+              .addPeerURLs(c.peerUrl(leader)).build()));
+      assertEquals("etcdserver: Peer URLs already exists", taken.getStatus().getDescription());
+
+      long movedId = c.member(moved).header(0).memberId();
+      String newUrl = c.movePeer(moved);
+      MemberUpdateResponse updated = viaFollower.memberUpdate(MemberUpdateRequest.newBuilder().setID(movedId)
+          .addPeerURLs(newUrl).build());
+      assertTrue(updated.getMembersList().stream().anyMatch(m -> m.getID() == movedId
+          && m.getPeerURLsList().equals(java.util.List.of(newUrl))), updated.toString());
+      c.kv(moved).put(PutRequest.newBuilder().setKey(bs("/u/1")).setValue(bs("1")).build());
+
+      c.restart(moved); // with its new peer URL (and initial-cluster flags that no longer match: ignored)
+      assertEquals(movedId, c.member(moved).header(0).memberId(), "the member keeps its ID");
+      assertEquals("1", c.kv(moved).range(RangeRequest.newBuilder().setKey(bs("/u/1")).build()).getKvs(0).getValue()
+          .toStringUtf8());
+      // the leader makes the new address a voter and drops the old one; then two of three voters
+      // are a quorum: writes go on with the other follower stopped
+      awaitConfiguration(c, leader, java.util.Set.of(hostPort(c.peerUrl(0)), hostPort(c.peerUrl(1)),
+          hostPort(c.peerUrl(2))));
+      c.stop(follower);
+      awaitSuccess(() -> c.kv(leader).put(PutRequest.newBuilder().setKey(bs("/u/2")).setValue(bs("2")).build()));
+      assertEquals("2", c.kv(moved).range(RangeRequest.newBuilder().setKey(bs("/u/2")).build()).getKvs(0)
+          .getValue().toStringUtf8());
+    }
+  }
+
+  static String hostPort(String url) {
+    java.net.URI u = java.net.URI.create(url);
+    return u.getHost() + ":" + u.getPort();
+  }
+
+  /** Retries {@code call} (bounded) until it succeeds. */
+  static void awaitSuccess(Runnable call) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        call.run();
+        return;
+      } catch (StatusRuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** Retries {@code call} (bounded) until it fails with {@code expected}. */
+  static void awaitError(String expected, Runnable call) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    String last = "an answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        call.run();
+        last = "an answer";
+      } catch (StatusRuntimeException e) {
+        last = e.getStatus().getDescription();
+        if (expected.equals(last)) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("expected \"" + expected + "\" within 10 s, last saw " + last);
+  }
+
+  /** Waits (bounded) until the leader's jraft configuration is exactly {@code expected} (any order). */
+  static void awaitConfiguration(TestCluster c, int leader, java.util.Set<String> expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    java.util.List<String> seen = java.util.List.of();
+    while (System.nanoTime() < deadline) {
+      seen = c.member(leader).raftConfiguration();
+      if (new java.util.HashSet<>(seen).equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("jraft configuration " + seen + ", expected " + expected);
   }
 }

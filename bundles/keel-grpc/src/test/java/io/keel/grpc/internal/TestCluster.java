@@ -113,6 +113,12 @@ public final class TestCluster implements AutoCloseable {
     return "http://127.0.0.1:" + peerPorts[i];
   }
 
+  /** Gives member {@code i} a new peer port, used from its next start; returns the new peer URL. */
+  public String movePeer(int i) throws IOException {
+    peerPorts[i] = KeelTestNode.freePort();
+    return peerUrl(i);
+  }
+
   /** Starts the next member as a joiner (initial-cluster-state=existing); returns its index. */
   public int startJoiner() {
     int i = joined++;

@@ -31,6 +31,9 @@ public sealed interface Command {
 
   record MemberPromote(long memberId) implements Command {}
 
+  /** A member's new peer URLs (etcd's member update); its ID stays. */
+  record MemberUpdate(long memberId, java.util.List<String> peerUrls) implements Command {}
+
   /**
    * The leader's record of how long leases had left (ids and remaining ms, same order), so a new
    * leader continues their clocks instead of restarting them (etcd resets them to full TTL).

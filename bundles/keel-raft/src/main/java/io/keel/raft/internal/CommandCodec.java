@@ -37,6 +37,7 @@ public final class CommandCodec {
   private static final byte MEMBER_PROMOTE = 11;
   private static final byte ALARM = 12;
   private static final byte LEASE_CHECKPOINT = 13;
+  private static final byte MEMBER_UPDATE = 14;
 
   private CommandCodec() {}
 
@@ -74,6 +75,10 @@ public final class CommandCodec {
     } else if (command instanceof Command.MemberPromote p) {
       w.u8(MEMBER_PROMOTE);
       w.i64(p.memberId());
+    } else if (command instanceof Command.MemberUpdate u) {
+      w.u8(MEMBER_UPDATE);
+      w.i64(u.memberId());
+      strings(w, u.peerUrls());
     } else if (command instanceof Command.LeaseCheckpoint c) {
       w.u8(LEASE_CHECKPOINT);
       w.i32(c.ids().length);
@@ -121,6 +126,7 @@ public final class CommandCodec {
         case MEMBER_ADD -> new Command.MemberAdd(b.getLong(), strings(b), b.get() != 0);
         case MEMBER_REMOVE -> new Command.MemberRemove(b.getLong());
         case MEMBER_PROMOTE -> new Command.MemberPromote(b.getLong());
+        case MEMBER_UPDATE -> new Command.MemberUpdate(b.getLong(), strings(b));
         case ALARM -> new Command.AlarmChange(b.get() != 0, b.getLong(), b.getInt());
         case LEASE_CHECKPOINT -> {
           int n = count(b);
@@ -143,14 +149,14 @@ public final class CommandCodec {
     }
   }
 
-  private static void strings(ByteWriter w, List<String> list) {
+  static void strings(ByteWriter w, List<String> list) {
     w.i32(list.size());
     for (String u : list) {
       w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
-  private static List<String> strings(ByteBuffer b) {
+  static List<String> strings(ByteBuffer b) {
     int n = count(b);
     List<String> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Any member serves any request: a follower forwards what only the leader can do (proposals, lease
  * renewals, lease time-to-live) to the leader over the peer port, and answers with the leader's
- * result. Frames: a kind byte, then the payload (an encoded {@link Command}, or a lease ID);
+ * result. Frames: a kind byte, then the payload (an encoded {@link Command} to propose or a
+ * membership change to make, or a lease ID);
  * answers are {@link ResultCodec} bytes.
  */
 public final class Forwarding implements AutoCloseable {
@@ -28,6 +29,7 @@ public final class Forwarding implements AutoCloseable {
   static final byte COMMAND = 1;
   static final byte RENEW = 2;
   static final byte REMAINING = 3;
+  static final byte ADMINISTER = 4;
 
   /** What the leader does with a forwarded request; implemented by the member itself. */
   public interface Leader {
@@ -36,6 +38,9 @@ public final class Forwarding implements AutoCloseable {
     CompletionStage<Long> renewLocally(long leaseId);
 
     long remainingLocally(long leaseId);
+
+    /** A membership change (add, remove, promote, update), answered with the member list after it. */
+    CompletionStage<?> administerLocally(Command change);
   }
 
   private final RpcClient client;
@@ -64,6 +69,13 @@ public final class Forwarding implements AutoCloseable {
     byte[] frame = new byte[encodedCommand.length + 1];
     frame[0] = COMMAND;
     System.arraycopy(encodedCommand, 0, frame, 1, encodedCommand.length);
+    return call(leader, frame);
+  }
+
+  public CompletableFuture<Object> administer(PeerId leader, byte[] encodedChange) {
+    byte[] frame = new byte[encodedChange.length + 1];
+    frame[0] = ADMINISTER;
+    System.arraycopy(encodedChange, 0, frame, 1, encodedChange.length);
     return call(leader, frame);
   }
 
@@ -127,6 +139,11 @@ public final class Forwarding implements AutoCloseable {
             byte[] encoded = new byte[b.remaining()];
             b.get(encoded);
             yield leader.proposeLocally(CommandCodec.decode(ByteBuffer.wrap(encoded)), encoded);
+          }
+          case ADMINISTER -> {
+            byte[] encoded = new byte[b.remaining()];
+            b.get(encoded);
+            yield leader.administerLocally(CommandCodec.decode(ByteBuffer.wrap(encoded)));
           }
           case RENEW -> leader.renewLocally(b.getLong());
           case REMAINING -> CompletableFuture.completedFuture(leader.remainingLocally(b.getLong()));

@@ -151,6 +151,9 @@ final class KvStateMachine extends StateMachineAdapter {
     } else if (command instanceof Command.MemberPromote p) {
       membership.promote(p.memberId());
       return s.currentRevision();
+    } else if (command instanceof Command.MemberUpdate u) {
+      membership.update(u.memberId(), u.peerUrls());
+      return s.currentRevision();
     } else if (command instanceof Command.Publish p) {
       membership.publish(p);
       return s.currentRevision();

@@ -12,37 +12,82 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What members have published about themselves (name, client URLs), replicated through the log so
- * every member lists the same cluster. Written by the FSM thread, read by any thread.
+ * The cluster's member table, replicated through the log so every member lists the same cluster:
+ * each member's peer URLs and learner flag (seeded from the bootstrap members, then changed by
+ * member add/update/promote/remove entries) and what members published about themselves (name,
+ * client URLs), plus the agreed cluster ID and the active alarms. Written by the FSM thread, read
+ * by any thread.
  */
 public final class Membership {
   /** A member's published attributes. */
   public record Attributes(String name, List<String> clientUrls) {}
 
-  /** A member added at runtime: its peer URLs and whether it is (still) a learner. */
-  public record Added(List<String> peerUrls, boolean learner) {}
+  /**
+   * A member's place in the cluster: its peer URLs and whether it is a learner. A voter that jraft
+   * still lists as a learner (added as a voter, or moved to new peer URLs) is promoted by the
+   * leader once it has caught up.
+   */
+  public record Entry(List<String> peerUrls, boolean learner) {}
 
   private final Map<Long, Attributes> published = new ConcurrentHashMap<>();
-  private final Map<Long, Added> added = new ConcurrentHashMap<>();
+  private final Map<Long, Entry> members = new ConcurrentHashMap<>();
   private final java.util.Set<Long> removed = ConcurrentHashMap.newKeySet();
+  /** Peer URLs that members gave up (removed, or moved by an update): jraft should not keep them. */
+  private final java.util.Set<String> retired = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The members this one was bootstrapped with, as voters, before the log is replayed (a snapshot
+   * replaces them with the table it holds).
+   */
+  public void seed(Identity identity) {
+    identity.bootstrap().forEach((id, b) -> {
+      members.putIfAbsent(id, new Entry(List.copyOf(b.peerUrls()), false));
+      published.putIfAbsent(id, new Attributes(b.name(), List.of()));
+    });
+  }
 
   void add(Command.MemberAdd a) {
     removed.remove(a.memberId());
-    added.put(a.memberId(), new Added(List.copyOf(a.peerUrls()), a.learner()));
+    retired.removeAll(a.peerUrls());
+    members.put(a.memberId(), new Entry(List.copyOf(a.peerUrls()), a.learner()));
   }
 
   void remove(long id) {
     removed.add(id);
-    added.remove(id);
+    Entry gone = members.remove(id);
+    if (gone != null) {
+      retired.addAll(gone.peerUrls());
+    }
     published.remove(id);
   }
 
   void promote(long id) {
-    added.computeIfPresent(id, (k, v) -> new Added(v.peerUrls(), false));
+    members.computeIfPresent(id, (k, v) -> new Entry(v.peerUrls(), false));
   }
 
-  public Map<Long, Added> added() {
-    return new TreeMap<>(added);
+  void update(long id, List<String> peerUrls) {
+    Entry old = members.get(id);
+    if (old == null) {
+      return;
+    }
+    members.put(id, new Entry(List.copyOf(peerUrls), old.learner()));
+    retired.addAll(old.peerUrls());
+    retired.removeAll(peerUrls);
+  }
+
+  /** Peer URLs no member owns any more. */
+  public java.util.Set<String> retired() {
+    return java.util.Set.copyOf(retired);
+  }
+
+  /** A current member's entry, or null. */
+  public Entry member(long id) {
+    return members.get(id);
+  }
+
+  /** Every current member by ID. */
+  public Map<Long, Entry> members() {
+    return new TreeMap<>(members);
   }
 
   public boolean isRemoved(long id) {
@@ -91,7 +136,7 @@ public final class Membership {
   void write(OutputStream out) throws IOException {
     DataOutputStream d = new DataOutputStream(out);
     Map<Long, Attributes> sorted = new TreeMap<>(published);
-    d.writeInt(3); // format
+    d.writeInt(4); // format
     d.writeInt(sorted.size());
     for (Map.Entry<Long, Attributes> e : sorted.entrySet()) {
       d.writeLong(e.getKey());
@@ -101,9 +146,9 @@ public final class Membership {
         d.writeUTF(u);
       }
     }
-    Map<Long, Added> a = new TreeMap<>(added);
+    Map<Long, Entry> a = new TreeMap<>(members);
     d.writeInt(a.size());
-    for (Map.Entry<Long, Added> e : a.entrySet()) {
+    for (Map.Entry<Long, Entry> e : a.entrySet()) {
       d.writeLong(e.getKey());
       d.writeBoolean(e.getValue().learner());
       d.writeInt(e.getValue().peerUrls().size());
@@ -123,12 +168,17 @@ public final class Membership {
     for (long id : r) {
       d.writeLong(id);
     }
+    List<String> gone = new ArrayList<>(new java.util.TreeSet<>(retired));
+    d.writeInt(gone.size());
+    for (String u : gone) {
+      d.writeUTF(u);
+    }
     d.flush();
   }
 
   void read(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
-    if (d.readInt() != 3) {
+    if (d.readInt() != 4) {
       throw new IOException("unknown membership snapshot format");
     }
     Map<Long, Attributes> loaded = new TreeMap<>();
@@ -143,7 +193,7 @@ public final class Membership {
       }
       loaded.put(id, new Attributes(name, list));
     }
-    Map<Long, Added> loadedAdded = new TreeMap<>();
+    Map<Long, Entry> loadedMembers = new TreeMap<>();
     int na = d.readInt();
     for (int i = 0; i < na; i++) {
       long id = d.readLong();
@@ -153,7 +203,7 @@ public final class Membership {
       for (int j = 0; j < urls; j++) {
         list.add(d.readUTF());
       }
-      loadedAdded.put(id, new Added(list, learner));
+      loadedMembers.put(id, new Entry(list, learner));
     }
     long loadedClusterId = d.readLong();
     java.util.Set<java.util.Map.Entry<Long, Integer>> loadedAlarms = new java.util.HashSet<>();
@@ -166,10 +216,17 @@ public final class Membership {
     for (int i = 0; i < nr; i++) {
       loadedRemoved.add(d.readLong());
     }
+    java.util.Set<String> loadedRetired = new java.util.HashSet<>();
+    int ng = d.readInt();
+    for (int i = 0; i < ng; i++) {
+      loadedRetired.add(d.readUTF());
+    }
     published.clear();
     published.putAll(loaded);
-    added.clear();
-    added.putAll(loadedAdded);
+    retired.clear();
+    retired.addAll(loadedRetired);
+    members.clear();
+    members.putAll(loadedMembers);
     removed.clear();
     removed.addAll(loadedRemoved);
     clusterId = loadedClusterId;

@@ -26,6 +26,7 @@ final class ResultCodec {
   private static final byte TXN = 4;
   private static final byte COMPACT = 5;
   private static final byte RANGE = 6;
+  private static final byte MEMBER_CHANGE = 7;
 
   private ResultCodec() {}
 
@@ -83,6 +84,16 @@ final class ResultCodec {
       kvs(w, rr.kvs());
       w.bool(rr.more());
       w.i64(rr.count());
+    } else if (r instanceof io.keel.api.MemberChange c) {
+      w.u8(MEMBER_CHANGE);
+      w.bool(c.member() != null);
+      if (c.member() != null) {
+        member(w, c.member());
+      }
+      w.i32(c.members().size());
+      for (io.keel.api.Member m : c.members()) {
+        member(w, m);
+      }
     } else {
       throw new IllegalArgumentException("cannot encode result " + r);
     }
@@ -106,6 +117,15 @@ final class ResultCodec {
       }
       case COMPACT -> new CompactionResponse(b.getLong());
       case RANGE -> new RangeResponse(b.getLong(), kvs(b), b.get() != 0, b.getLong());
+      case MEMBER_CHANGE -> {
+        io.keel.api.Member concerned = b.get() != 0 ? member(b) : null;
+        int n = CommandCodec.count(b);
+        List<io.keel.api.Member> members = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          members.add(member(b));
+        }
+        yield new io.keel.api.MemberChange(concerned, members);
+      }
       default -> throw new IllegalStateException("unknown result tag " + tag);
     };
   }
@@ -149,5 +169,18 @@ final class ResultCodec {
   private static KeyValue kv(ByteBuffer b) {
     return new KeyValue(CommandCodec.bytes(b), b.getLong(), b.getLong(), b.getLong(), CommandCodec.bytes(b),
         b.getLong());
+  }
+
+  private static void member(ByteWriter w, io.keel.api.Member m) {
+    w.i64(m.id());
+    w.bytes(m.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    CommandCodec.strings(w, m.peerUrls());
+    CommandCodec.strings(w, m.clientUrls());
+    w.bool(m.isLearner());
+  }
+
+  private static io.keel.api.Member member(ByteBuffer b) {
+    return new io.keel.api.Member(b.getLong(), new String(CommandCodec.bytes(b), java.nio.charset.StandardCharsets.UTF_8),
+        CommandCodec.strings(b), CommandCodec.strings(b), b.get() != 0);
   }
 }

@@ -39,6 +39,7 @@ class CommandCodecTest {
         new Command.MemberAdd(6, List.of("http://c:3"), true),
         new Command.MemberRemove(6),
         new Command.MemberPromote(6),
+        new Command.MemberUpdate(7, java.util.List.of("http://10.0.0.9:2380")),
         new Command.Txn(new TxnRequest(
             List.of(new Compare(Compare.Result.GREATER, Compare.Target.VALUE, b("k"), b("l"), 0, b("x")),
                 new Compare(Compare.Result.NOT_EQUAL, Compare.Target.LEASE, b("k"), new byte[0], 5, new byte[0])),

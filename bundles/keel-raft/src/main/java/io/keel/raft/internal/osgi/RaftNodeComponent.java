@@ -43,6 +43,12 @@ public final class RaftNodeComponent {
     Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
     try {
       node = RaftNode.start(config);
+    } catch (IllegalArgumentException e) {
+      // etcd's bootstrap checks (this member missing from initial-cluster, ...)
+      LOG.error("keel cannot start: {}", e.getMessage());
+      System.err.println("keel: " + e.getMessage());
+      stopContainerIfAsked(context);
+      throw e;
     } catch (Exception e) {
       LOG.error("keel cannot start: {}", e.getMessage(), e);
       System.err.println("keel: " + e.getMessage());
@@ -50,11 +56,14 @@ public final class RaftNodeComponent {
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
+    // like etcd, a member removed from the cluster stops (the appliance exits)
+    node.whenRemoved(() -> stopContainerIfAsked(context));
     registration = context.registerService(KeelServer.class, node, null);
   }
 
   /**
-   * Like etcd, an appliance started by bin/keel exits on invalid configuration instead of idling:
+   * Like etcd, an appliance started by bin/keel exits on invalid configuration (and once removed
+   * from its cluster) instead of idling:
    * bin/keel sets {@code keel.exitOnConfigError}, and the framework is stopped (cleanly) here.
    */
   private static void stopContainerIfAsked(BundleContext context) {

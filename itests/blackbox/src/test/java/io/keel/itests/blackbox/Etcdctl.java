@@ -86,7 +86,12 @@ public final class Etcdctl {
 
   /** True if {@code etcdctl endpoint health} says so (etcdctl 3.4 prints that line on stderr). */
   public boolean healthy() {
-    Result r = run(Duration.ofSeconds(10), null, "endpoint", "health");
+    Result r;
+    try {
+      r = run(Duration.ofSeconds(10), null, "endpoint", "health");
+    } catch (AssertionError slow) {
+      return false; // a loaded machine can stall etcdctl itself; the caller's deadline still bounds the wait
+    }
     return r.ok() && (r.stdout() + r.stderr()).contains("is healthy");
   }
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,72 +17,32 @@ import org.junit.jupiter.api.Test;
  * equal hashes) and seed 004 (stop one member, write through another, read from the third).
  */
 class ThreeMemberIT {
+  private ApplianceCluster cluster;
   private final List<ApplianceProcess> members = new ArrayList<>();
 
   @BeforeEach
   void startCluster() {
+    cluster = ApplianceCluster.create("three", 3).startNew();
     for (int i = 0; i < 3; i++) {
-      members.add(ApplianceProcess.create("three-m" + i));
-    }
-    StringBuilder cluster = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      cluster.append(i == 0 ? "" : ",").append("m").append(i).append('=').append(members.get(i).peerUrl());
-    }
-    for (int i = 0; i < 3; i++) {
-      members.get(i).start("--name=m" + i, "--initial-cluster=" + cluster, "--initial-cluster-token=three-member-it");
-    }
-    for (ApplianceProcess m : members) {
-      m.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+      members.add(cluster.member(i));
     }
   }
 
   @AfterEach
   void stopCluster() {
-    for (ApplianceProcess m : members) {
-      m.close();
-    }
+    cluster.close();
   }
 
   private String endpoints() {
-    return String.join(",", members.stream().filter(ApplianceProcess::isAlive).map(ApplianceProcess::clientEndpoint)
-        .toList());
+    return cluster.endpoints();
   }
 
-  /** Index of the member that reports itself leader, and the term, from `endpoint status -w json`. */
   private long[] leaderAndTerm() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (int i = 0; i < members.size(); i++) {
-        ApplianceProcess m = members.get(i);
-        if (!m.isAlive()) {
-          continue;
-        }
-        Etcdctl.Result r = m.etcdctl().run("endpoint", "status", "-w", "json");
-        Matcher id = Pattern.compile("\"member_id\":(\\d+)").matcher(r.stdout());
-        Matcher leader = Pattern.compile("\"leader\":(\\d+)").matcher(r.stdout());
-        Matcher term = Pattern.compile("\"raft_term\":(\\d+)").matcher(r.stdout());
-        if (r.ok() && id.find() && leader.find() && term.find() && id.group(1).equals(leader.group(1))) {
-          return new long[] {i, Long.parseLong(term.group(1))};
-        }
-      }
-      ApplianceProcess.sleep(100);
-    }
-    throw new AssertionError("no leader within 20 s");
+    return cluster.leaderAndTerm();
   }
 
   private void awaitEqualHashes() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      Etcdctl.Result r = new Etcdctl(endpoints()).run("endpoint", "hashkv");
-      last = r.toString();
-      List<String> hashes = r.stdout().lines().map(l -> l.substring(l.indexOf(',') + 1).trim()).distinct().toList();
-      if (r.ok() && r.stdout().lines().count() == 3 && hashes.size() == 1) {
-        return;
-      }
-      ApplianceProcess.sleep(200);
-    }
-    throw new AssertionError("hashes differ: " + last);
+    cluster.awaitEqualHashes();
   }
 
   @Test

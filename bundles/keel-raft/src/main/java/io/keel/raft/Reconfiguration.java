@@ -371,6 +371,13 @@ final class Reconfiguration {
           return;
         }
       }
+      // a moved voter keeps its old address in the quorum until the new one is a voter
+      boolean votersPending = raft.membership().members().values().stream()
+          .anyMatch(m -> !m.learner() && !voters.contains(peerId(m.peerUrls().get(0))));
+      if (votersPending) {
+        reconciling.set(false);
+        return;
+      }
       // only addresses the log says were given up: a member's table may lag jraft, never the reverse
       List<PeerId> owned = raft.membership().members().values().stream().map(m -> peerId(m.peerUrls().get(0)))
           .toList();

@@ -123,12 +123,17 @@ class MembershipTest {
       assertEquals("etcdserver: Peer URLs already exists", taken.getStatus().getDescription());
 
       long movedId = c.member(moved).header(0).memberId();
+      String oldUrl = c.peerUrl(moved);
       String newUrl = c.movePeer(moved);
       MemberUpdateResponse updated = viaFollower.memberUpdate(MemberUpdateRequest.newBuilder().setID(movedId)
           .addPeerURLs(newUrl).build());
       assertTrue(updated.getMembersList().stream().anyMatch(m -> m.getID() == movedId
           && m.getPeerURLsList().equals(java.util.List.of(newUrl))), updated.toString());
       c.kv(moved).put(PutRequest.newBuilder().setKey(bs("/u/1")).setValue(bs("1")).build());
+      Thread.sleep(1500); // a reconcile pass runs every second: it must keep the old address a voter for now
+      assertEquals(java.util.Set.of(hostPort(c.peerUrl(leader)), hostPort(c.peerUrl(follower)), hostPort(oldUrl),
+          hostPort(newUrl) + " (learner)"), new java.util.HashSet<>(c.member(leader).raftConfiguration()),
+          "until the member runs at its new address, its old one stays in the quorum");
 
       c.restart(moved); // with its new peer URL (and initial-cluster flags that no longer match: ignored)
       assertEquals(movedId, c.member(moved).header(0).memberId(), "the member keeps its ID");

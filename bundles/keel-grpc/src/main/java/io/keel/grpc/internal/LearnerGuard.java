@@ -3,7 +3,6 @@ package io.keel.grpc.internal;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -27,7 +26,7 @@ final class LearnerGuard implements ServerInterceptor {
     this.server = server;
   }
 
-  private static Status refusal() {
+  private static Status notForLearners() {
     return GrpcErrors.toStatus(EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception()).getStatus();
   }
 
@@ -39,28 +38,14 @@ final class LearnerGuard implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     if (!method.equals(RANGE)) {
-      call.close(refusal(), new Metadata());
+      call.close(notForLearners(), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     // a Range is allowed when serializable: decide on the request itself
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-      private boolean refused;
-
+    return new RefusingListener<>(call, next.startCall(call, headers)) {
       @Override
-      public void onMessage(Q message) {
-        if (message instanceof RangeRequest r && !r.getSerializable()) {
-          refused = true;
-          call.close(refusal(), new Metadata());
-          return;
-        }
-        super.onMessage(message);
-      }
-
-      @Override
-      public void onHalfClose() {
-        if (!refused) {
-          super.onHalfClose();
-        }
+      Status refusal(Q message) {
+        return message instanceof RangeRequest r && !r.getSerializable() ? notForLearners() : null;
       }
     };
   }

@@ -36,25 +36,11 @@ final class MalformedRequests {
     ServerCallHandler<Q, R> inner = method.getServerCallHandler();
     ServerCallHandler<Q, R> handler = (call, headers) -> {
       ServerCall.Listener<Q> delegate = inner.startCall(call, headers);
-      return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-        private boolean rejected;
-
+      return new RefusingListener<>(call, delegate) {
         @Override
-        public void onMessage(Q message) {
+        Status refusal(Q message) {
           String error = marshaller.failures.remove(message);
-          if (error != null) {
-            rejected = true;
-            call.close(Status.INTERNAL.withDescription("grpc: error unmarshalling request: " + error), new Metadata());
-            return;
-          }
-          super.onMessage(message);
-        }
-
-        @Override
-        public void onHalfClose() {
-          if (!rejected) {
-            super.onHalfClose();
-          }
+          return error == null ? null : Status.INTERNAL.withDescription("grpc: error unmarshalling request: " + error);
         }
       };
     };

@@ -32,6 +32,7 @@ import io.keel.api.kv.TxnResponse;
 import io.keel.mvcc.MvccStore;
 import io.keel.mvcc.RequestChecks;
 import io.keel.raft.internal.Command;
+import io.keel.raft.internal.ClusterView;
 import io.keel.raft.internal.CommandCodec;
 import io.keel.raft.internal.Identity;
 import io.keel.raft.internal.Membership;
@@ -92,11 +93,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
   public static RaftNode start(KeelConfig config) throws IOException {
-    // decided at the first start from the initial-* flags, read back (flags ignored) afterwards
-    Identity identity = Identity.loadOrCreate(config);
+    // decided at the first start, read back (initial-* flags ignored) afterwards
+    Identity kept = Identity.load(config);
     PeerId self = Reconfiguration.peerId(config.initialAdvertisePeerUrls().get(0));
-    List<PeerId> bootstrapPeers = identity.bootstrap().values().stream()
-        .map(b -> Reconfiguration.peerId(b.peerUrls().get(0))).toList();
 
     Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
     Files.createDirectories(raftDir.resolve("log"));
@@ -116,7 +115,6 @@ public final class RaftNode implements KeelServer, AutoCloseable {
         n.maybeSnapshot(index);
       }
     });
-    raft.membership().seed(identity);
 
     boolean freshLog;
     try (java.util.stream.Stream<Path> files = Files.list(raftDir.resolve("log"))) {
@@ -135,9 +133,6 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     opts.setLogUri(raftDir.resolve("log").toString());
     opts.setRaftMetaUri(raftDir.resolve("meta").toString());
     opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
-    // a member joining a running cluster starts with no configuration: the leader adds it
-    opts.setInitialConf(config.initialClusterState().equals("existing") ? new Configuration()
-        : new Configuration(new ArrayList<>(bootstrapPeers)));
     opts.setFsm(raft.stateMachine());
     opts.setSnapshotIntervalSecs(3600);
     RaftOptions raftOptions = new RaftOptions();
@@ -174,7 +169,31 @@ public final class RaftNode implements KeelServer, AutoCloseable {
             return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
                 : n.reconfiguration.administerLocally(change);
           }
+
+          @Override
+          public CompletionStage<ClusterView> clusterView() {
+            RaftNode n = holder[0];
+            return n == null ? CompletableFuture.failedFuture(EtcdError.STOPPED.exception())
+                : CompletableFuture.completedFuture(new ClusterView(n.header(0).clusterId(), n.members()));
+          }
         }, Math.max(5_000L, config.electionTimeoutMs() * 5L));
+    Identity identity;
+    try {
+      identity = kept != null ? kept : firstStart(config, forwarding, self);
+      if (kept == null) {
+        identity.keep(config);
+      }
+    } catch (IOException | RuntimeException e) {
+      forwarding.close();
+      snapshotTrigger.shutdownNow();
+      throw e;
+    }
+    raft.membership().seed(identity);
+    // a member joining a running cluster starts with no configuration: the leader adds it (jraft
+    // uses this only while its log holds no configuration)
+    opts.setInitialConf(config.initialClusterState().equals("existing") ? new Configuration()
+        : new Configuration(new ArrayList<>(identity.bootstrap().values().stream()
+            .map(b -> Reconfiguration.peerId(b.peerUrls().get(0))).toList())));
     RaftGroupService group = new RaftGroupService(GROUP, self, opts, rpcServer);
     Node node = group.start();
     if (node == null) {
@@ -212,6 +231,45 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     }
     keel.publish();
     return keel;
+  }
+
+  /**
+   * The identity of a data dir's first start: for a new cluster, from the flags; for a member
+   * joining a running one, from the cluster's member list, asked of the members in initial-cluster
+   * (bounded; etcd fails the same way when none answers).
+   */
+  private static Identity firstStart(KeelConfig config, io.keel.raft.internal.Forwarding forwarding, PeerId self)
+      throws IOException {
+    Identity flags = Identity.fromFlags(config);
+    if (config.initialClusterState().equals("new")) {
+      return flags;
+    }
+    List<PeerId> peers = flags.bootstrap().values().stream().map(b -> Reconfiguration.peerId(b.peerUrls().get(0)))
+        .filter(p -> !p.equals(self)).toList();
+    long deadline = System.nanoTime() + Math.max(10_000L, config.electionTimeoutMs() * 10L) * 1_000_000L;
+    while (true) {
+      for (PeerId peer : peers) {
+        try {
+          ClusterView view = (ClusterView) forwarding.clusterView(peer).get(2, java.util.concurrent.TimeUnit.SECONDS);
+          return Identity.joining(config, view.clusterId(), view.members());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          LOG.debug("no cluster information from {}: {}", peer, e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while fetching the cluster from its members", e);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("cannot fetch cluster info from peer urls: could not retrieve cluster information from"
+            + " the given URLs " + peers);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while fetching the cluster from its members", e);
+      }
+    }
   }
 
   private void awaitLeader(long timeoutMs) {

@@ -46,6 +46,9 @@ class MembershipTest {
       assertEquals("etcdserver: Peer URLs already exists", dup.getStatus().getDescription());
 
       int joiner = c.startJoiner();
+      // the joiner took its IDs from the running cluster before its first election
+      assertEquals(added.getMember().getID(), c.member(joiner).header(0).memberId());
+      assertEquals(c.member(leader).header(0).clusterId(), c.member(joiner).header(0).clusterId());
       // a learner answers serializable reads and Status only, as etcd's learners do
       awaitError("etcdserver: rpc not supported for learner",
           () -> c.kv(joiner).range(RangeRequest.newBuilder().setKey(bs("/m/before")).build()));

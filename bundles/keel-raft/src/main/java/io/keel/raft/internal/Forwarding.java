@@ -30,6 +30,7 @@ public final class Forwarding implements AutoCloseable {
   static final byte RENEW = 2;
   static final byte REMAINING = 3;
   static final byte ADMINISTER = 4;
+  static final byte CLUSTER = 5;
 
   /** What the leader does with a forwarded request; implemented by the member itself. */
   public interface Leader {
@@ -41,6 +42,9 @@ public final class Forwarding implements AutoCloseable {
 
     /** A membership change (add, remove, promote, update), answered with the member list after it. */
     CompletionStage<?> administerLocally(Command change);
+
+    /** The cluster as this member knows it; any member answers, for a member that joins. */
+    CompletionStage<ClusterView> clusterView();
   }
 
   private final RpcClient client;
@@ -77,6 +81,11 @@ public final class Forwarding implements AutoCloseable {
     frame[0] = ADMINISTER;
     System.arraycopy(encodedChange, 0, frame, 1, encodedChange.length);
     return call(leader, frame);
+  }
+
+  /** Asks {@code peer} (any member) for the cluster's ID and member list. */
+  public CompletableFuture<Object> clusterView(PeerId peer) {
+    return call(peer, new byte[] {CLUSTER});
   }
 
   public CompletableFuture<Object> renew(PeerId leader, long leaseId) {
@@ -145,6 +154,7 @@ public final class Forwarding implements AutoCloseable {
             b.get(encoded);
             yield leader.administerLocally(CommandCodec.decode(ByteBuffer.wrap(encoded)));
           }
+          case CLUSTER -> leader.clusterView();
           case RENEW -> leader.renewLocally(b.getLong());
           case REMAINING -> CompletableFuture.completedFuture(leader.remainingLocally(b.getLong()));
           default -> throw new IllegalStateException("unknown forward kind " + kind);

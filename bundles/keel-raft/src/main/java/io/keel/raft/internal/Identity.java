@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Who this member is and whom it was bootstrapped with: decided once, from etcd's {@code initial-*}
- * flags, the first time a data directory is used, and kept in {@code <data-dir>/identity.properties}.
+ * Who this member is and whom it was bootstrapped with: decided once, the first time a data
+ * directory is used (from etcd's {@code initial-*} flags for a new cluster, from the running
+ * cluster's member list for a joining member), and kept in {@code <data-dir>/identity.properties}.
  * Later starts read it back and ignore the {@code initial-*} flags, as etcd does once its WAL
  * exists, so member and cluster IDs never change with the flags.
  *
  * @param memberId this member's ID
- * @param clusterId the ID of the cluster this member bootstrapped (for a member that joined an
- *     existing cluster: 0 until the cluster's own ID arrives through the log)
+ * @param clusterId the cluster's ID
  * @param bootstrap the members this one was started with, by ID: name and peer URLs
  */
 public record Identity(long memberId, long clusterId, Map<Long, Bootstrap> bootstrap) {
@@ -33,22 +33,55 @@ public record Identity(long memberId, long clusterId, Map<Long, Bootstrap> boots
   /** A member named in initial-cluster. */
   public record Bootstrap(String name, List<String> peerUrls) {}
 
-  /** Reads the identity kept in {@code dataDir}, or derives it from the flags and keeps it. */
-  public static Identity loadOrCreate(KeelConfig config) throws IOException {
+  /** The identity kept in {@code config}'s data dir, or null before the first start. */
+  public static Identity load(KeelConfig config) throws IOException {
     Path file = config.dataDir().toAbsolutePath().resolve(FILE);
-    if (Files.exists(file)) {
-      return read(file);
+    return Files.exists(file) ? read(file) : null;
+  }
+
+  /**
+   * A member joining a running cluster (initial-cluster-state=existing) takes its ID and the
+   * cluster's from the cluster's own member list, after etcd's check that initial-cluster names
+   * exactly the cluster's members (this one added with {@code member add} first).
+   */
+  public static Identity joining(KeelConfig config, long clusterId, List<io.keel.api.Member> existing) {
+    Identity local = fromFlags(config);
+    String described = existing.stream().map(m -> Long.toHexString(m.id()) + "=" + m.peerUrls()).toList().toString();
+    if (local.bootstrap().size() != existing.size()) {
+      throw new IllegalArgumentException("error validating peerURLs " + described + ": member count is unequal");
     }
-    Identity created = fromFlags(config);
-    created.write(file);
-    return created;
+    List<List<String>> localUrls = local.bootstrap().values().stream().map(b -> sortedStrings(b.peerUrls()))
+        .sorted(java.util.Comparator.comparing(Object::toString)).toList();
+    List<List<String>> remoteUrls = existing.stream().map(m -> sortedStrings(m.peerUrls()))
+        .sorted(java.util.Comparator.comparing(Object::toString)).toList();
+    for (int i = 0; i < localUrls.size(); i++) {
+      if (!localUrls.get(i).equals(remoteUrls.get(i))) {
+        throw new IllegalArgumentException("error validating peerURLs " + described
+            + ": unmatched member while checking PeerURLs (" + localUrls.get(i) + " != " + remoteUrls.get(i) + ")");
+      }
+    }
+    List<String> own = sortedStrings(local.self().peerUrls());
+    Map<Long, Bootstrap> members = new LinkedHashMap<>();
+    long self = 0;
+    for (io.keel.api.Member m : existing) {
+      boolean isSelf = sortedStrings(m.peerUrls()).equals(own);
+      members.put(m.id(), new Bootstrap(isSelf ? config.name() : m.name(), List.copyOf(m.peerUrls())));
+      if (isSelf) {
+        self = m.id();
+      }
+    }
+    return new Identity(self, clusterId, members);
+  }
+
+  private static List<String> sortedStrings(List<String> urls) {
+    return urls.stream().sorted().toList();
   }
 
   /**
    * etcd's bootstrap checks and IDs: this member must be named in initial-cluster with exactly its
    * advertised peer URLs; member IDs hash peer URLs and the token; the cluster ID hashes the IDs.
    */
-  static Identity fromFlags(KeelConfig config) {
+  public static Identity fromFlags(KeelConfig config) {
     Map<String, List<URI>> cluster = config.initialCluster();
     List<URI> own = cluster.get(config.name());
     if (own == null) {
@@ -85,7 +118,9 @@ public record Identity(long memberId, long clusterId, Map<Long, Bootstrap> boots
     return String.join(",", parts);
   }
 
-  private void write(Path file) throws IOException {
+  /** Keeps this identity in {@code config}'s data dir (atomically): later starts read it back. */
+  public void keep(KeelConfig config) throws IOException {
+    Path file = config.dataDir().toAbsolutePath().resolve(FILE);
     Files.createDirectories(file.getParent());
     Properties p = new Properties();
     p.setProperty("member-id", Long.toHexString(memberId));

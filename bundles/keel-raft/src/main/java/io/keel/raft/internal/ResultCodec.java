@@ -27,6 +27,7 @@ final class ResultCodec {
   private static final byte COMPACT = 5;
   private static final byte RANGE = 6;
   private static final byte MEMBER_CHANGE = 7;
+  private static final byte CLUSTER_VIEW = 8;
 
   private ResultCodec() {}
 
@@ -94,6 +95,13 @@ final class ResultCodec {
       for (io.keel.api.Member m : c.members()) {
         member(w, m);
       }
+    } else if (r instanceof ClusterView v) {
+      w.u8(CLUSTER_VIEW);
+      w.i64(v.clusterId());
+      w.i32(v.members().size());
+      for (io.keel.api.Member m : v.members()) {
+        member(w, m);
+      }
     } else {
       throw new IllegalArgumentException("cannot encode result " + r);
     }
@@ -117,6 +125,15 @@ final class ResultCodec {
       }
       case COMPACT -> new CompactionResponse(b.getLong());
       case RANGE -> new RangeResponse(b.getLong(), kvs(b), b.get() != 0, b.getLong());
+      case CLUSTER_VIEW -> {
+        long clusterId = b.getLong();
+        int n = CommandCodec.count(b);
+        List<io.keel.api.Member> members = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          members.add(member(b));
+        }
+        yield new ClusterView(clusterId, members);
+      }
       case MEMBER_CHANGE -> {
         io.keel.api.Member concerned = b.get() != 0 ? member(b) : null;
         int n = CommandCodec.count(b);

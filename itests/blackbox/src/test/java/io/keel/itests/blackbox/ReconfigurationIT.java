@@ -1,7 +1,6 @@
 package io.keel.itests.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -71,13 +70,23 @@ class ReconfigurationIT {
       assertEquals("before", viaJoiner.run("get", "/r/0", "--print-value-only").stdout().trim());
       mustPut(viaJoiner, "/r/2", "after-promote");
 
+      // a member that was never added cannot join: it exits like etcd (code 1, etcd's check)
+      int stranger = c.addAppliance("reconf-stranger");
+      c.member(stranger).start("--name=m9", "--initial-cluster=" + initialCluster + ",m9=" + c.member(stranger).peerUrl(),
+          "--initial-cluster-state=existing", "--initial-cluster-token=" + c.token());
+      assertEquals(Integer.valueOf(1), c.member(stranger).awaitExit(ApplianceProcess.BOOT_TIMEOUT),
+          c.member(stranger).diagnostics());
+      assertTrue((c.member(stranger).output() + c.member(stranger).karafLog()).contains("member count is unequal"),
+          c.member(stranger).diagnostics());
+
       // remove a member that is neither the leader nor the new one: it stops serving and exits
       int removed = (leader + 2) % 3;
       String removedId = c.memberIdHex(removed);
       Etcdctl.Result remove = viaJoiner.run("member", "remove", removedId);
       assertTrue(remove.ok() && remove.stdout().contains("Member " + removedId + " removed from cluster"),
           remove.toString());
-      assertNotNull(c.member(removed).awaitExit(Duration.ofSeconds(60)), "a removed member exits, as etcd does");
+      assertEquals(Integer.valueOf(0), c.member(removed).awaitExit(Duration.ofSeconds(60)),
+          "a removed member exits (code 0), as etcd does");
       mustPut(viaFollower, "/r/3", "after-remove");
 
       // move the leader to the new member (etcdctl sends it to the leader)

@@ -32,7 +32,7 @@ public final class RaftNodeComponent {
     } catch (IllegalArgumentException e) {
       LOG.error("keel cannot start: {}", e.getMessage());
       System.err.println("keel: " + e.getMessage());
-      stopContainerIfAsked(context);
+      stopContainerIfAsked(1);
       throw e;
     }
     for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
@@ -47,36 +47,33 @@ public final class RaftNodeComponent {
       // etcd's bootstrap checks (this member missing from initial-cluster, ...)
       LOG.error("keel cannot start: {}", e.getMessage());
       System.err.println("keel: " + e.getMessage());
-      stopContainerIfAsked(context);
+      stopContainerIfAsked(1);
       throw e;
     } catch (Exception e) {
+      // e.g. the peer port is taken, or a joining member found no running cluster: etcd exits too
       LOG.error("keel cannot start: {}", e.getMessage(), e);
       System.err.println("keel: " + e.getMessage());
+      stopContainerIfAsked(1);
       throw e;
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
     // like etcd, a member removed from the cluster stops (the appliance exits)
-    node.whenRemoved(() -> stopContainerIfAsked(context));
+    node.whenRemoved(() -> stopContainerIfAsked(0));
     registration = context.registerService(KeelServer.class, node, null);
   }
 
   /**
-   * Like etcd, an appliance started by bin/keel exits on invalid configuration (and once removed
-   * from its cluster) instead of idling:
-   * bin/keel sets {@code keel.exitOnConfigError}, and the framework is stopped (cleanly) here.
+   * Like etcd, an appliance started by bin/keel exits when it cannot start (invalid configuration,
+   * port taken, no cluster to join: exit code 1) and once removed from its cluster (exit code 0),
+   * instead of idling. bin/keel sets {@code keel.exitOnConfigError}; the JVM's exit runs Karaf's
+   * shutdown hook, which stops the framework cleanly.
    */
-  private static void stopContainerIfAsked(BundleContext context) {
+  private static void stopContainerIfAsked(int exitCode) {
     if (!Boolean.getBoolean("keel.exitOnConfigError")) {
       return;
     }
-    Thread stopper = new Thread(() -> {
-      try {
-        context.getBundle(0).stop();
-      } catch (Exception e) {
-        LOG.error("could not stop the container after a configuration error", e);
-      }
-    }, "keel-config-error-exit");
+    Thread stopper = new Thread(() -> System.exit(exitCode), "keel-exit");
     stopper.setDaemon(true);
     stopper.start();
   }

@@ -142,7 +142,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
     URI listenPeer = config.listenPeerUrls().get(0);
     String bindIp = Reconfiguration.peerId(listenPeer).getIp();
-    RpcServer rpcServer = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true));
+    io.keel.raft.internal.PeerFilter peerFilter = new io.keel.raft.internal.PeerFilter();
+    RpcServer rpcServer = peerFilter.wrap(
+        new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true)));
     RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
     io.keel.raft.internal.Forwarding forwarding = io.keel.raft.internal.Forwarding.start(rpcServer,
         new io.keel.raft.internal.Forwarding.Leader() {
@@ -176,7 +178,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
             return n == null ? CompletableFuture.failedFuture(EtcdError.STOPPED.exception())
                 : CompletableFuture.completedFuture(new ClusterView(n.header(0).clusterId(), n.members()));
           }
-        }, Math.max(5_000L, config.electionTimeoutMs() * 5L));
+        }, peerFilter::blocks, Math.max(5_000L, config.electionTimeoutMs() * 5L));
     Identity identity;
     try {
       identity = kept != null ? kept : firstStart(config, forwarding, self);
@@ -203,6 +205,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     }
     raft.attach(group, node);
     RaftNode keel = new RaftNode(config, raft, identity, snapshotTrigger);
+    keel.peerFilter = peerFilter;
     holder[0] = keel;
     keel.forwarding = forwarding;
     keel.reconfiguration.forwardVia(forwarding);
@@ -769,6 +772,17 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       LOG.warn("the member has been permanently removed from the cluster; it stops serving");
       whenRemoved.run();
     }
+  }
+
+  private volatile io.keel.raft.internal.PeerFilter peerFilter;
+
+  /**
+   * Cuts this member's links with these peers ("host:port" of their peer URLs), or heals them all
+   * with an empty set: a network partition for tests that run a cluster in one JVM. Cut both ways
+   * (on this member and on those peers) for a real partition.
+   */
+  public void cutLinks(java.util.Set<String> peerEndpoints) {
+    peerFilter.block(peerEndpoints);
   }
 
   private volatile boolean removedFromCluster;

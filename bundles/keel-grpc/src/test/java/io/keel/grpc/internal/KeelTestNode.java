@@ -72,10 +72,27 @@ public final class KeelTestNode implements AutoCloseable {
     return new KeelTestNode(dir, raft, grpc, clientPort);
   }
 
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free on 127.0.0.1 now, below the kernel's ephemeral range (32768+) so that outgoing
+   * connections of anything else on the machine cannot take it before the member binds it, and
+   * never handed out twice in this JVM.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = random.nextInt(15_000, 32_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new IOException("no free port in 15000-32000 after 1000 attempts");
   }
 
   public ManagedChannel channel() {

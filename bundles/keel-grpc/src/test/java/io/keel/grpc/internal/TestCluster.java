@@ -179,6 +179,29 @@ public final class TestCluster implements AutoCloseable {
     startMember(i);
   }
 
+  /** Cuts every link between member {@code i} and the others, both ways (a network partition). */
+  public void partition(int i) {
+    java.util.Set<String> others = new java.util.HashSet<>();
+    for (int j = 0; j < capacity; j++) {
+      if (j != i) {
+        others.add("127.0.0.1:" + peerPorts[j]);
+        if (raft[j] != null) {
+          raft[j].cutLinks(java.util.Set.of("127.0.0.1:" + peerPorts[i]));
+        }
+      }
+    }
+    raft[i].cutLinks(others);
+  }
+
+  /** Heals every partition. */
+  public void heal() {
+    for (RaftNode r : raft) {
+      if (r != null) {
+        r.cutLinks(java.util.Set.of());
+      }
+    }
+  }
+
   /** Waits (bounded) until every running member reports the same revision and KV hash. */
   public void assertReplicasEqual() throws Exception {
     long deadline = System.nanoTime() + 15_000_000_000L;

@@ -48,15 +48,18 @@ public final class Forwarding implements AutoCloseable {
   }
 
   private final RpcClient client;
+  private final java.util.function.Predicate<PeerId> unreachable;
   private final long timeoutMs;
 
-  private Forwarding(RpcClient client, long timeoutMs) {
+  private Forwarding(RpcClient client, java.util.function.Predicate<PeerId> unreachable, long timeoutMs) {
     this.client = client;
+    this.unreachable = unreachable;
     this.timeoutMs = timeoutMs;
   }
 
   /** Registers the leader side on {@code server} and starts the client side. */
-  public static Forwarding start(RpcServer server, Leader leader, long timeoutMs) {
+  public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
+      long timeoutMs) {
     // bolt keeps serializers in a JVM-wide table that refuses a second registration
     synchronized (Forwarding.class) {
       if (CustomSerializerManager.getCustomSerializer(ForwardMessage.class.getName()) == null) {
@@ -66,7 +69,7 @@ public final class Forwarding implements AutoCloseable {
     server.registerProcessor(new Processor(leader));
     RpcClient client = RpcFactoryHelper.rpcFactory().createRpcClient();
     client.init(new RpcOptions());
-    return new Forwarding(client, timeoutMs);
+    return new Forwarding(client, unreachable, timeoutMs);
   }
 
   public CompletableFuture<Object> command(PeerId leader, byte[] encodedCommand) {
@@ -98,6 +101,10 @@ public final class Forwarding implements AutoCloseable {
 
   private CompletableFuture<Object> call(PeerId leader, byte[] frame) {
     CompletableFuture<Object> result = new CompletableFuture<>();
+    if (unreachable.test(leader)) {
+      result.completeExceptionally(EtcdError.LEADER_CHANGED.exception()); // as a lost connection answers
+      return result;
+    }
     try {
       client.invokeAsync(leader.getEndpoint(), new ForwardMessage(frame), new InvokeCallback() {
         @Override

@@ -5,15 +5,29 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free TCP ports on 127.0.0.1, found by binding port 0 and letting go. */
+/**
+ * Free TCP ports on 127.0.0.1, below the kernel's ephemeral range (32768+) so that outgoing
+ * connections of other processes cannot take one before the member binds it, and never handed out
+ * twice in this JVM.
+ */
 final class Ports {
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private Ports() {}
 
   static int free() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = random.nextInt(15_000, 32_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in 15000-32000 after 1000 attempts"));
   }
 }

@@ -767,7 +767,42 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   /** Every second: the leader reconciles jraft with the member table; a removed member stops. */
   private void membershipPass() {
     reconfiguration.reconcile();
-    if (raft.membership().isRemoved(memberId) && !raft.node().isLeader() && !removedFromCluster) {
+    if (raft.membership().isRemoved(memberId) && !raft.node().isLeader()) {
+      stopAsRemoved();
+    }
+    PeerId leader = raft.node().getLeaderId();
+    if (leader != null && !leader.isEmpty()) {
+      leaderlessPasses = 0;
+    } else if (++leaderlessPasses % 3 == 0) {
+      askWhetherRemoved();
+    }
+  }
+
+  private int leaderlessPasses; // membership pass thread only
+
+  /**
+   * A member removed while it was down never sees its removal in the log (the others no longer
+   * replicate to it) and finds no leader; like etcd, it learns it from another member, and stops.
+   */
+  private void askWhetherRemoved() {
+    long clusterId = header(0).clusterId();
+    for (Member m : members()) {
+      if (m.id() == memberId || m.peerUrls().isEmpty()) {
+        continue;
+      }
+      PeerId peer = Reconfiguration.peerId(m.peerUrls().get(0));
+      forwarding.clusterView(peer).whenComplete((answer, error) -> {
+        if (answer instanceof ClusterView view && view.clusterId() == clusterId
+            && view.members().stream().noneMatch(x -> x.id() == memberId)) {
+          stopAsRemoved();
+        }
+      });
+      return; // one member a pass is enough
+    }
+  }
+
+  private synchronized void stopAsRemoved() {
+    if (!removedFromCluster) {
       removedFromCluster = true;
       LOG.warn("the member has been permanently removed from the cluster; it stops serving");
       whenRemoved.run();

@@ -153,6 +153,21 @@ class MembershipTest {
     }
   }
 
+  @Test
+  void aMemberRemovedWhileItWasDownLearnsItWhenItComesBackAndStops() throws Exception {
+    try (TestCluster c = TestCluster.start(3)) {
+      int leader = c.waitLeader();
+      int absent = (leader + 1) % 3;
+      long absentId = c.member(absent).header(0).memberId();
+      c.stop(absent);
+      ClusterGrpc.newBlockingStub(c.channel(leader)).memberRemove(MemberRemoveRequest.newBuilder().setID(absentId)
+          .build());
+      c.restart(absent);
+      awaitError("etcdserver: server stopped", 30,
+          () -> c.kv(absent).range(RangeRequest.newBuilder().setKey(bs("/x")).setSerializable(true).build()));
+    }
+  }
+
   static String hostPort(String url) {
     java.net.URI u = java.net.URI.create(url);
     return u.getHost() + ":" + u.getPort();
@@ -174,9 +189,13 @@ class MembershipTest {
     }
   }
 
-  /** Retries {@code call} (bounded) until it fails with {@code expected}. */
   static void awaitError(String expected, Runnable call) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    awaitError(expected, 10, call);
+  }
+
+  /** Retries {@code call} (at most {@code seconds}) until it fails with {@code expected}. */
+  static void awaitError(String expected, int seconds, Runnable call) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     String last = "an answer";
     while (System.nanoTime() < deadline) {
       try {
@@ -190,7 +209,7 @@ class MembershipTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("expected \"" + expected + "\" within 10 s, last saw " + last);
+    throw new AssertionError("expected \"" + expected + "\" within " + seconds + " s, last saw " + last);
   }
 
   /** Waits (bounded) until the leader's jraft configuration is exactly {@code expected} (any order). */

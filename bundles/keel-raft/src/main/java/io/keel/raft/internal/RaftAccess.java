@@ -17,12 +17,13 @@ import java.util.function.LongConsumer;
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
   private final Lessor lessor = new Lessor(System::nanoTime);
+  private final CompletionPool completions = new CompletionPool("keel-complete", CompletionPool.defaultThreads());
   private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
   private volatile Node node;
 
   public RaftAccess(LongConsumer afterApply) {
-    this.fsm = new KvStateMachine(afterApply, lessor);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     fsm.onStoreReplaced(watchHub::attach);
   }
@@ -42,6 +43,14 @@ public final class RaftAccess implements AutoCloseable {
   public void attach(RaftGroupService group, Node node) {
     this.group = group;
     this.node = node;
+  }
+
+  /**
+   * Where work that follows an applied entry or a reached read index runs, off jraft's own threads
+   * (see {@link CompletionPool}).
+   */
+  public java.util.concurrent.Executor completions() {
+    return completions;
   }
 
   public Node node() {
@@ -96,5 +105,6 @@ public final class RaftAccess implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    completions.close(); // after the FSM stopped: nothing is handed over any more
   }
 }

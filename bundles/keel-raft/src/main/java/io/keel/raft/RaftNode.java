@@ -165,6 +165,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     raftOptions.setApplyBatch(128);
     raftOptions.setOpenStatistics(false); // RocksDB's statistics cost every log write; nothing reads them
     opts.setRaftOptions(raftOptions);
+    io.keel.raft.internal.LogStorageOptions.register(); // smaller RocksDB memtables for the log
 
     URI listenPeer = config.listenPeerUrls().get(0);
     String bindIp = resolve(listenPeer.getHost());

@@ -280,15 +280,11 @@ public final class RaftNode implements KeelServer, AutoCloseable {
           result.completeExceptionally(raft.toEtcd(status));
           return;
         }
-        // jraft runs every ReadIndex closure of the member on one thread: read (and, through the
-        // caller's callbacks, encode the reply) on the completion pool so reads use every core
-        raft.completions().execute(() -> {
-          try {
-            result.complete(store().range(request));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        });
+        try {
+          result.complete(store().range(request));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
       }
     });
     return result;

@@ -45,14 +45,6 @@ public final class RaftAccess implements AutoCloseable {
     this.node = node;
   }
 
-  /**
-   * Where work that follows an applied entry or a reached read index runs, off jraft's own threads
-   * (see {@link CompletionPool}).
-   */
-  public java.util.concurrent.Executor completions() {
-    return completions;
-  }
-
   public Node node() {
     return node;
   }

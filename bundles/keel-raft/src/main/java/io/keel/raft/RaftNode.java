@@ -138,7 +138,13 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     RaftOptions raftOptions = new RaftOptions();
     raftOptions.setSync(true); // never answer a write before it is on disk
     raftOptions.setElectionHeartbeatFactor(Math.max(2, config.electionTimeoutMs() / config.heartbeatIntervalMs()));
+    // Up to 128 proposals (and ReadIndex requests) per batch instead of 32: under load one log append
+    // and one ReadIndex round instead of four (the fsync is shared by whatever is queued either way);
+    // a lone request still goes at once.
+    raftOptions.setApplyBatch(128);
+    raftOptions.setOpenStatistics(false); // RocksDB's statistics cost every log write; nothing reads them
     opts.setRaftOptions(raftOptions);
+    io.keel.raft.internal.LogStorageOptions.register(); // smaller RocksDB memtables for the log
 
     URI listenPeer = config.listenPeerUrls().get(0);
     String bindIp = Reconfiguration.peerId(listenPeer).getIp();

@@ -3,6 +3,14 @@ package io.keel.grpc.internal;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keel.api.KeelServer;
 import io.keel.grpc.internal.gateway.Gateway;
@@ -11,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +39,14 @@ public final class GrpcServer implements AutoCloseable {
   public static final long DEFAULT_PROGRESS_NOTIFY_MS = 10 * 60 * 1000;
 
   private final Server server;
+  /**
+   * Our own Netty event loops instead of gRPC's shared ones: gRPC releases the shared loops a second
+   * after the last server stops, on its own thread, which in Karaf runs after this bundle (and
+   * pax-logging) are gone and fails with NoClassDefFoundError. Ours are stopped, and awaited, in
+   * {@link #close}.
+   */
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private final HealthStatusManager health = new HealthStatusManager();
   private final WatchService watchService;
   private final java.util.concurrent.ScheduledExecutorService timer =
@@ -57,7 +74,16 @@ public final class GrpcServer implements AutoCloseable {
       throw new IllegalArgumentException("no listen-client-urls");
     }
     LearnerGuard learners = new LearnerGuard(keel);
+    // the transport gRPC would pick by default: epoll where its native library loads, else NIO
+    boolean epoll = Epoll.isAvailable();
+    boss = epoll ? new EpollEventLoopGroup(1, daemonThreads("keel-grpc-boss"))
+        : new NioEventLoopGroup(1, daemonThreads("keel-grpc-boss"));
+    workers = epoll ? new EpollEventLoopGroup(0, daemonThreads("keel-grpc-worker"))
+        : new NioEventLoopGroup(0, daemonThreads("keel-grpc-worker"));
     server = builder
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .directExecutor()
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
@@ -91,6 +117,11 @@ public final class GrpcServer implements AutoCloseable {
     return server.getListenSockets();
   }
 
+  private static ThreadFactory daemonThreads(String name) {
+    return new DefaultThreadFactory(name, true);
+  }
+
+  /** Stops serving, then the event loops, and returns once their threads have ended (bounded). */
   @Override
   public void close() {
     timer.shutdownNow();
@@ -104,6 +135,13 @@ public final class GrpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      // no quiet period: the server has stopped, nothing new can arrive on these loops
+      Future<?> b = boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+      Future<?> w = workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+      if (!b.awaitUninterruptibly(10, TimeUnit.SECONDS) || !w.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+        LOG.warn("gRPC event loops did not stop within 10 s");
+      }
     }
   }
 }

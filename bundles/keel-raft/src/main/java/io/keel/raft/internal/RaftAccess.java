@@ -17,12 +17,13 @@ import java.util.function.LongConsumer;
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
   private final Lessor lessor = new Lessor(System::nanoTime);
+  private final CompletionPool completions = new CompletionPool("keel-complete", CompletionPool.defaultThreads());
   private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
   private volatile Node node;
 
   public RaftAccess(LongConsumer afterApply) {
-    this.fsm = new KvStateMachine(afterApply, lessor);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     fsm.onStoreReplaced(watchHub::attach);
   }
@@ -96,5 +97,6 @@ public final class RaftAccess implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    completions.close(); // after the FSM stopped: nothing is handed over any more
   }
 }

@@ -124,6 +124,26 @@ class ClusterTest {
   }
 
   @Test
+  void manyConcurrentWritesThroughAFollowerAreEachAnsweredOnce() throws Exception {
+    try (TestCluster c = TestCluster.start(3)) {
+      int follower = (c.waitLeader() + 1) % 3;
+      KVGrpc.KVFutureStub viaFollower = KVGrpc.newFutureStub(c.channel(follower));
+      List<com.google.common.util.concurrent.ListenableFuture<io.etcd.jetcd.api.PutResponse>> puts = new ArrayList<>();
+      for (int i = 0; i < 500; i++) { // far more than one forwarded batch: they queue and share peer RPCs
+        puts.add(viaFollower.put(PutRequest.newBuilder().setKey(bs("/many/" + i)).setValue(bs("v" + i)).build()));
+      }
+      java.util.Set<Long> revisions = new java.util.HashSet<>();
+      for (var f : puts) {
+        revisions.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS).getHeader().getRevision());
+      }
+      assertEquals(500, revisions.size(), "every forwarded write got its own revision");
+      assertEquals(500, c.kv(follower).range(RangeRequest.newBuilder().setKey(bs("/many/")).setRangeEnd(bs("/many0"))
+          .setCountOnly(true).build()).getCount());
+      c.assertReplicasEqual();
+    }
+  }
+
+  @Test
   void leaseClocksSurviveALeaderChange() throws Exception {
     try (TestCluster c = TestCluster.start(3)) {
       int leader = c.waitLeader();

@@ -847,12 +847,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     long size = store().approximateSizeBytes();
     return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
         node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
-        selfIsLearner(),
+        isLearner(),
         alarms().stream().map(a -> "memberID:" + Long.toUnsignedString(a.memberId()) + " alarm:" + a.type()).toList());
-  }
-
-  private boolean selfIsLearner() {
-    return reconfiguration.selfIsLearner();
   }
 
   @Override

@@ -352,8 +352,12 @@ final class Reconfiguration {
       }
       List<PeerId> voters = node.listPeers();
       List<PeerId> learners = node.listLearners();
-      for (Map.Entry<Long, Membership.Entry> e : raft.membership().members().entrySet()) {
-        PeerId peer = peerId(e.getValue().peerUrls().get(0));
+      // one look at the table, each member's address resolved once for this pass
+      Map<Long, Membership.Entry> members = raft.membership().members();
+      Map<Long, PeerId> address = new java.util.HashMap<>();
+      members.forEach((id, m) -> address.put(id, peerId(m.peerUrls().get(0))));
+      for (Map.Entry<Long, PeerId> e : address.entrySet()) {
+        PeerId peer = e.getValue();
         if (!voters.contains(peer) && !learners.contains(peer)) {
           // a change that stopped half-way (e.g. the leader stepped down during a promotion)
           LOG.info("member {} at {} is missing from jraft's configuration; adding it as a learner",
@@ -363,26 +367,24 @@ final class Reconfiguration {
         }
       }
       List<PeerId> alive = node.listAliveLearners();
-      for (Map.Entry<Long, Membership.Entry> e : raft.membership().members().entrySet()) {
-        PeerId peer = peerId(e.getValue().peerUrls().get(0));
-        if (!e.getValue().learner() && alive.contains(peer)) {
+      for (Map.Entry<Long, PeerId> e : address.entrySet()) {
+        PeerId peer = e.getValue();
+        if (!members.get(e.getKey()).learner() && alive.contains(peer)) {
           LOG.info("member {} has caught up at {}; making it a voter", Long.toHexString(e.getKey()), peer);
           toVoter(e.getKey(), peer).whenComplete((r, err) -> reconciling.set(false));
           return;
         }
       }
       // a moved voter keeps its old address in the quorum until the new one is a voter
-      boolean votersPending = raft.membership().members().values().stream()
-          .anyMatch(m -> !m.learner() && !voters.contains(peerId(m.peerUrls().get(0))));
+      boolean votersPending = address.entrySet().stream()
+          .anyMatch(e -> !members.get(e.getKey()).learner() && !voters.contains(e.getValue()));
       if (votersPending) {
         reconciling.set(false);
         return;
       }
       // only addresses the log says were given up: a member's table may lag jraft, never the reverse
-      List<PeerId> owned = raft.membership().members().values().stream().map(m -> peerId(m.peerUrls().get(0)))
-          .toList();
       List<PeerId> retired = raft.membership().retired().stream().map(Reconfiguration::peerId)
-          .filter(p -> !owned.contains(p)).toList();
+          .filter(p -> !address.containsValue(p)).toList();
       for (PeerId voter : voters) {
         if (retired.contains(voter)) {
           LOG.info("dropping voter {}: its member was removed or moved", voter);

@@ -32,7 +32,7 @@ public final class RaftNodeComponent {
     } catch (IllegalArgumentException e) {
       LOG.error("keel cannot start: {}", e.getMessage());
       System.err.println("keel: " + e.getMessage());
-      stopContainerIfAsked(1);
+      exitIfAsked(1);
       throw e;
     }
     for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
@@ -47,19 +47,19 @@ public final class RaftNodeComponent {
       // etcd's bootstrap checks (this member missing from initial-cluster, ...)
       LOG.error("keel cannot start: {}", e.getMessage());
       System.err.println("keel: " + e.getMessage());
-      stopContainerIfAsked(1);
+      exitIfAsked(1);
       throw e;
     } catch (Exception e) {
       // e.g. the peer port is taken, or a joining member found no running cluster: etcd exits too
       LOG.error("keel cannot start: {}", e.getMessage(), e);
       System.err.println("keel: " + e.getMessage());
-      stopContainerIfAsked(1);
+      exitIfAsked(1);
       throw e;
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
     // like etcd, a member removed from the cluster stops (the appliance exits)
-    node.whenRemoved(() -> stopContainerIfAsked(0));
+    node.whenRemoved(() -> exitIfAsked(0));
     registration = context.registerService(KeelServer.class, node, null);
   }
 
@@ -69,7 +69,7 @@ public final class RaftNodeComponent {
    * instead of idling. bin/keel sets {@code keel.exitOnConfigError}; the JVM's exit runs Karaf's
    * shutdown hook, which stops the framework cleanly.
    */
-  private static void stopContainerIfAsked(int exitCode) {
+  private static void exitIfAsked(int exitCode) {
     if (!Boolean.getBoolean("keel.exitOnConfigError")) {
       return;
     }

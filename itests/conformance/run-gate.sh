@@ -6,7 +6,8 @@
 #   itests/conformance/run-gate.sh            # the appliance in assembly/target/keel-*.tar.gz
 #   KEEL_GATE_SERVER=etcd itests/conformance/run-gate.sh   # the real etcd instead (checks the gate)
 #
-# Environment: KEEL_CONFORMANCE_KIT (default ../shared/conformance next to the repository),
+# Environment: KEEL_CONFORMANCE_KIT (default ../shared/conformance next to the repository, or next
+# to the repository it was cloned from),
 # KEEL_TARBALL (default assembly/target/keel-*.tar.gz), SHOW_DIFFS=1 (diffs of failing cases).
 # The node binds 127.0.0.1 only, on free ports; it is stopped on every exit path.
 # Prints each required case's result, the kit's overall count, and "N passed, M failed" for the
@@ -23,8 +24,19 @@ SERVER=${KEEL_GATE_SERVER:-keel}
 if [ -n "${KEEL_CONFORMANCE_KIT:-}" ]; then
   KIT=$(cd "$KEEL_CONFORMANCE_KIT" && pwd) || exit 2
 else
-  KIT=$(cd "$REPO/../shared/conformance" 2>/dev/null && pwd) || {
-    echo "gate: conformance kit not found at $REPO/../shared/conformance (set KEEL_CONFORMANCE_KIT)" >&2
+  # next to the repository; for a clone made elsewhere (git clone . /tmp/x), next to the
+  # repository it was cloned from
+  ORIGIN=$(git -C "$REPO" remote get-url origin 2>/dev/null || true)
+  KIT=""
+  for candidate in "$REPO/../shared/conformance" ${ORIGIN:+"$ORIGIN/../shared/conformance"}; do
+    if [ -d "$candidate" ]; then
+      KIT=$(cd "$candidate" && pwd)
+      break
+    fi
+  done
+  [ -n "$KIT" ] || {
+    echo "gate: conformance kit not found at $REPO/../shared/conformance${ORIGIN:+ nor next to $ORIGIN}" \
+      "(set KEEL_CONFORMANCE_KIT)" >&2
     exit 2
   }
 fi

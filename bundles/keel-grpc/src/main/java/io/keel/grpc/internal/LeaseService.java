@@ -85,6 +85,9 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         synchronized (observer) {
           pending++;
         }
+        // etcd fills the header before renewing, so its revision is never later than the renewal
+        // (a lease revoked at revision 3 is never seen renewed at revision 4)
+        io.etcd.jetcd.api.ResponseHeader header = ProtoKv.header(server.header(server.currentRevision()));
         server.leaseRenew(id).whenComplete((ttl, error) -> {
           long answer = ttl == null ? 0 : ttl;
           if (error != null) {
@@ -101,7 +104,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             }
           }
           LeaseKeepAliveResponse response = LeaseKeepAliveResponse.newBuilder()
-              .setHeader(ProtoKv.header(server.header(server.currentRevision()))).setID(id).setTTL(answer).build();
+              .setHeader(header).setID(id).setTTL(answer).build();
           synchronized (observer) {
             pending--;
             if (!closed) {

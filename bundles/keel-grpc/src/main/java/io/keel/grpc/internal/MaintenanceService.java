@@ -26,7 +26,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   /**
    * etcd's Snapshot stream: 32 KiB blobs with the bytes remaining, then one last message whose blob
    * is the SHA-256 of everything sent before it (what {@code snapshot restore} verifies). The
-   * content is Keel's snapshot format, not a bbolt file.
+   * content is Keel's snapshot format, not a bbolt file. Like etcd's, no message carries a header.
    */
   @Override
   public void snapshot(io.etcd.jetcd.api.SnapshotRequest request,
@@ -43,16 +43,14 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         observer.onError(GrpcErrors.toStatus(e));
         return;
       }
-      io.etcd.jetcd.api.ResponseHeader header = ProtoKv.header(server.header(server.currentRevision()));
       int chunk = 32 * 1024;
       for (int off = 0; off < data.length; off += chunk) {
         int n = Math.min(chunk, data.length - off);
         sha.update(data, off, n);
-        observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setHeader(header)
-            .setRemainingBytes(data.length - off - n)
+        observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setRemainingBytes(data.length - off - n)
             .setBlob(com.google.protobuf.ByteString.copyFrom(data, off, n)).build());
       }
-      observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setHeader(header).setRemainingBytes(0)
+      observer.onNext(io.etcd.jetcd.api.SnapshotResponse.newBuilder().setRemainingBytes(0)
           .setBlob(com.google.protobuf.ByteString.copyFrom(sha.digest())).build());
       observer.onCompleted();
     });
@@ -65,11 +63,11 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         .setHeader(ProtoKv.header(server.header(h.revision()))).setHash(h.hash()).build());
   }
 
+  /** Like etcd's, the answer is empty: no header. */
   @Override
   public void defragment(io.etcd.jetcd.api.DefragmentRequest request,
       StreamObserver<io.etcd.jetcd.api.DefragmentResponse> observer) {
-    Replies.reply(server.defragment(), observer, v -> io.etcd.jetcd.api.DefragmentResponse.newBuilder()
-        .setHeader(ProtoKv.header(server.header(server.currentRevision()))).build());
+    Replies.reply(server.defragment(), observer, v -> io.etcd.jetcd.api.DefragmentResponse.getDefaultInstance());
   }
 
   /**
@@ -106,11 +104,12 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     });
   }
 
+  /** Like etcd's, the answer is empty: no header. */
   @Override
   public void moveLeader(io.etcd.jetcd.api.MoveLeaderRequest request,
       StreamObserver<io.etcd.jetcd.api.MoveLeaderResponse> observer) {
-    Replies.reply(server.moveLeader(request.getTargetID()), observer, v -> io.etcd.jetcd.api.MoveLeaderResponse
-        .newBuilder().setHeader(ProtoKv.header(server.header(server.currentRevision()))).build());
+    Replies.reply(server.moveLeader(request.getTargetID()), observer,
+        v -> io.etcd.jetcd.api.MoveLeaderResponse.getDefaultInstance());
   }
 
   @Override

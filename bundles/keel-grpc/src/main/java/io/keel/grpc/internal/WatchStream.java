@@ -246,15 +246,26 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         for (io.keel.api.watch.Event e : events) {
           protos.add(event(e));
         }
-        WatchResponse whole = response(revision).setWatchId(id).addAllEvents(protos).build();
+        long headerRevision = eventsHeaderRevision(revision);
+        WatchResponse whole = response(headerRevision).setWatchId(id).addAllEvents(protos).build();
         if (!fragment || whole.getSerializedSize() < maxRequestBytes || protos.size() < 2) {
           enqueue(whole);
         } else {
-          fragments(revision, protos);
+          fragments(headerRevision, protos);
         }
         sentSinceTick = true;
         return true;
       }
+    }
+
+    /**
+     * The header revision of an events response, as etcd 3.4's watchable_store sets it: a live
+     * notification ({@code notify}) carries the revision of its write, which is the store's current
+     * revision while the writer delivers it; a catch-up from history ({@code syncWatchers}) carries
+     * the store's current revision, not the (older) revision of its events.
+     */
+    private long eventsHeaderRevision(long revision) {
+      return Math.max(revision, server.currentRevision());
     }
 
     /** etcd's sendFragments: responses under max-request-bytes, all but the last marked fragment. */
@@ -287,9 +298,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
           return;
         }
         canceled = true;
-        // etcd 3.4 sets no cancel_reason here: clients read compact_revision (etcdctl prints the error)
-        enqueue(response(server.currentRevision()).setWatchId(id).setCanceled(true)
-            .setCompactRevision(compactRevision).build());
+        // etcd 3.4 sets no cancel_reason here: clients read compact_revision (etcdctl prints the error).
+        // Its header has no revision either: watcher_group.chooseAll sends a WatchResponse with only
+        // the compact revision, and sendLoop copies its Revision (0) into the header.
+        enqueue(response(0).setWatchId(id).setCanceled(true).setCompactRevision(compactRevision).build());
       }
     }
   }

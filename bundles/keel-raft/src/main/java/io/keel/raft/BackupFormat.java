@@ -19,7 +19,7 @@ public final class BackupFormat {
 
   private BackupFormat() {}
 
-  static byte[] frame(byte[] state) {
+  public static byte[] frame(byte[] state) {
     int raw = MAGIC.length + 8 + state.length;
     int padded = (raw + PAGE - 1) / PAGE * PAGE;
     ByteBuffer b = ByteBuffer.allocate(padded);
@@ -28,7 +28,7 @@ public final class BackupFormat {
   }
 
   /** The store snapshot inside a framed backup; IOException if it is not one. */
-  static InputStream unframe(InputStream in) throws IOException {
+  public static InputStream unframe(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
     byte[] magic = new byte[MAGIC.length];
     d.readFully(magic);

@@ -1,23 +1,18 @@
 package io.keel.raft;
 
-import com.alipay.sofa.jraft.Node;
-import com.alipay.sofa.jraft.RaftGroupService;
-import com.alipay.sofa.jraft.Status;
-import com.alipay.sofa.jraft.closure.ReadIndexClosure;
-import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.option.NodeOptions;
-import com.alipay.sofa.jraft.option.RaftOptions;
-import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
-import com.alipay.sofa.jraft.rpc.RpcServer;
-import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import io.keel.api.Alarm;
+import io.keel.api.Cluster;
 import io.keel.api.EtcdError;
-import io.keel.api.EtcdException;
-import io.keel.api.KeelServer;
+import io.keel.api.HashKv;
+import io.keel.api.Kv;
+import io.keel.api.Leases;
+import io.keel.api.Maintenance;
 import io.keel.api.Member;
+import io.keel.api.MemberChange;
 import io.keel.api.ResponseHeader;
 import io.keel.api.ServerStatus;
+import io.keel.api.Watchable;
 import io.keel.api.config.KeelConfig;
 import io.keel.api.kv.CompactionRequest;
 import io.keel.api.kv.CompactionResponse;
@@ -29,472 +24,192 @@ import io.keel.api.kv.RangeRequest;
 import io.keel.api.kv.RangeResponse;
 import io.keel.api.kv.TxnRequest;
 import io.keel.api.kv.TxnResponse;
+import io.keel.api.watch.Watch;
+import io.keel.api.watch.WatchSink;
+import io.keel.api.watch.WatchSpec;
 import io.keel.mvcc.MvccStore;
-import io.keel.mvcc.RequestChecks;
-import io.keel.raft.internal.Command;
 import io.keel.raft.internal.ClusterView;
+import io.keel.raft.internal.Command;
 import io.keel.raft.internal.CommandCodec;
+import io.keel.raft.internal.Forwarding;
 import io.keel.raft.internal.Identity;
-import io.keel.raft.internal.Membership;
 import io.keel.raft.internal.RaftAccess;
+import io.keel.raft.internal.bootstrap.MemberStartup;
+import io.keel.raft.internal.bootstrap.StaticMembership;
+import io.keel.raft.internal.kv.KvRequests;
+import io.keel.raft.internal.kv.WatchSync;
+import io.keel.raft.internal.maintenance.MaintenanceOps;
+import io.keel.raft.internal.maintenance.SnapshotTrigger;
+import io.keel.raft.internal.membership.LeaderTransfer;
+import io.keel.raft.internal.membership.MemberChanges;
+import io.keel.raft.internal.membership.MemberTable;
+import io.keel.raft.internal.membership.Publisher;
+import io.keel.raft.internal.membership.Reconciler;
+import io.keel.raft.internal.membership.RemovalWatch;
+import io.keel.raft.internal.propose.Proposer;
+import io.keel.raft.internal.propose.ReadIndex;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Keel member: a SOFAJRaft node whose state machine is the MVCC store.
+ * One Keel member: a SOFAJRaft node whose state machine is the MVCC store, serving etcd's
+ * endpoints. A facade: each concern lives in its own package and this class only wires and
+ * delegates.
  *
- * <p>Write path: validate, encode the command on the caller's thread, {@code Node.apply} (jraft
- * batches, replicates and fsyncs a quorum), the state machine applies it in log order and completes
- * the caller's future. Linearizable reads take a ReadIndex and read once the state machine has
- * applied up to it; serializable reads read local state at once.
+ * <pre>
+ *   internal.bootstrap    start-up: data dir, identity (InitialMembership), restore, jraft, peer port
+ *   internal.propose      one path to the leader (Proposer: here / forwarded / bounded wait), ReadIndex
+ *   internal.kv           etcd's KV requests: checks, then propose or read
+ *   internal.apply        the applier chain the state machine runs: quota -> capped -> backend
+ *   internal.membership   member table, changes, the reconcile pass, leader transfer, removal
+ *   internal.maintenance  status, alarms, hash, defragment, backup, snapshot triggers
+ * </pre>
  *
- * <p>Lifecycle: {@link #start} binds the peer port and starts the node; {@link #close} stops it.
+ * <p>Write path: validate and encode on the caller's thread, {@code Node.apply} (jraft batches,
+ * replicates and fsyncs a quorum), the state machine applies it in log order and completes the
+ * caller's future. Lifecycle: {@link #start} binds the peer port and starts the node; {@link
+ * #close} stops it.
  */
-public final class RaftNode implements KeelServer, AutoCloseable {
+public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenance, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-  static final String GROUP = "keel";
   /** The etcd API version Keel implements; clients gate features on it. */
-  public static final String ETCD_VERSION = "3.4.0";
+  public static final String ETCD_VERSION = MaintenanceOps.ETCD_VERSION;
 
   private final KeelConfig config;
   private final RaftAccess raft;
-  private final long memberId;
   private final Identity identity;
-  private final Reconfiguration reconfiguration;
-  private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
-  private final AtomicBoolean snapshotRunning = new AtomicBoolean();
-  private volatile ExecutorService watchSync;
-  private volatile io.keel.raft.internal.Forwarding forwarding;
-  private final java.util.concurrent.ScheduledExecutorService scheduler;
+  private final long memberId;
+  private final Forwarding forwarding;
+  private final PeerLinks links;
+  private final ScheduledExecutorService background; // timers: snapshots, leader waits, passes, lease ticks
+  private volatile WatchSync watchSync;
+  private final SnapshotTrigger snapshots;
+  private final Proposer proposer;
+  private final ReadIndex reads;
+  private final KvRequests kv;
+  private final MemberTable table;
+  private final MemberChanges changes;
+  private final Reconciler reconciler;
+  private final LeaderTransfer transfer;
+  private final RemovalWatch removal;
+  private final MaintenanceOps maintenance;
+  private final Publisher publisher;
 
-  private RaftNode(KeelConfig config, RaftAccess raft, Identity identity,
-      java.util.concurrent.ScheduledExecutorService snapshotTrigger) {
-    this.config = config;
-    this.raft = raft;
-    this.identity = identity;
+  private RaftNode(MemberStartup.Started s) {
+    this.config = s.config();
+    this.raft = s.raft();
+    this.identity = s.identity();
     this.memberId = identity.memberId();
-    this.snapshotTrigger = snapshotTrigger;
-    this.scheduler = snapshotTrigger;
-    this.reconfiguration = new Reconfiguration(config, raft, memberId, snapshotTrigger, this::afterLeader,
-        leaderWaitNanos());
+    this.forwarding = s.forwarding();
+    this.links = s.peerFilter();
+    this.background = s.background();
+    this.snapshots = s.snapshots();
+    List<String> clientUrls = config.advertiseClientUrls().stream().map(URI::toString).toList();
+    this.table = new MemberTable(raft, memberId, config.name(), clientUrls);
+    this.removal = new RemovalWatch(raft, table, forwarding, memberId, () -> header(0).clusterId());
+    // how long a request waits for a leader during an election before failing with "no leader"
+    long leaderWaitNanos = config.electionTimeoutMs() * 3L * 1_000_000L;
+    this.proposer = new Proposer(raft, forwarding, background, memberId, config.maxRequestBytes(), leaderWaitNanos,
+        removal::removed);
+    this.reads = new ReadIndex(raft);
+    this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed);
+    this.changes = new MemberChanges(table, raft, proposer, forwarding, config.initialClusterToken());
+    this.reconciler = new Reconciler(raft, changes);
+    this.transfer = new LeaderTransfer(raft, table, memberId, background, config.electionTimeoutMs() * 5L * 1_000_000L);
+    this.maintenance = new MaintenanceOps(raft, proposer, reads, table);
+    this.publisher = new Publisher(raft, proposer, background, memberId, config.name(), clientUrls,
+        identity.clusterId());
   }
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
   public static RaftNode start(KeelConfig config) throws IOException {
-    // decided at the first start, read back (initial-* flags ignored) afterwards
-    Identity kept = Identity.load(config);
-    PeerId self = Reconfiguration.peerId(config.initialAdvertisePeerUrls().get(0));
-
-    Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
-    Files.createDirectories(raftDir.resolve("log"));
-    Files.createDirectories(raftDir.resolve("meta"));
-    Files.createDirectories(raftDir.resolve("snapshot"));
-
-    java.util.concurrent.ScheduledExecutorService snapshotTrigger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keel-background");
-      t.setDaemon(true);
-      return t;
-    });
-    RaftNode[] holder = new RaftNode[1];
-    Path restoreFile = config.dataDir().toAbsolutePath().resolve("restore").resolve("kv.snap");
-    RaftAccess raft = new RaftAccess(index -> {
-      RaftNode n = holder[0];
-      if (n != null) {
-        n.maybeSnapshot(index);
-      }
-    });
-
-    boolean freshLog;
-    try (java.util.stream.Stream<Path> files = Files.list(raftDir.resolve("log"))) {
-      freshLog = files.findAny().isEmpty();
-    }
-    if (freshLog && Files.exists(restoreFile)) {
-      // seeded by `bin/keel snapshot restore`: every member of the new cluster starts from the
-      // same state, then a Raft snapshot captures it for members that join later
-      try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(restoreFile))) {
-        raft.seed(MvccStore.restore(BackupFormat.unframe(in)));
-      }
-      LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
-    }
-    NodeOptions opts = new NodeOptions();
-    opts.setElectionTimeoutMs(config.electionTimeoutMs());
-    opts.setLogUri(raftDir.resolve("log").toString());
-    opts.setRaftMetaUri(raftDir.resolve("meta").toString());
-    opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
-    opts.setFsm(raft.stateMachine());
-    opts.setSnapshotIntervalSecs(3600);
-    RaftOptions raftOptions = new RaftOptions();
-    raftOptions.setSync(true); // never answer a write before it is on disk
-    raftOptions.setElectionHeartbeatFactor(Math.max(2, config.electionTimeoutMs() / config.heartbeatIntervalMs()));
-    // Up to 128 proposals (and ReadIndex requests) per batch instead of 32: under load one log append
-    // and one ReadIndex round instead of four (the fsync is shared by whatever is queued either way);
-    // a lone request still goes at once.
-    raftOptions.setApplyBatch(128);
-    raftOptions.setOpenStatistics(false); // RocksDB's statistics cost every log write; nothing reads them
-    opts.setRaftOptions(raftOptions);
-    io.keel.raft.internal.LogStorageOptions.register(); // smaller RocksDB memtables for the log
-
-    URI listenPeer = config.listenPeerUrls().get(0);
-    String bindIp = Reconfiguration.peerId(listenPeer).getIp();
-    io.keel.raft.internal.PeerFilter peerFilter = new io.keel.raft.internal.PeerFilter();
-    RpcServer rpcServer = peerFilter.wrap(
-        new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(bindIp, listenPeer.getPort(), true)));
-    RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
-    io.keel.raft.internal.Forwarding forwarding = io.keel.raft.internal.Forwarding.start(rpcServer,
-        new io.keel.raft.internal.Forwarding.Leader() {
-          @Override
-          public CompletionStage<Object> proposeLocally(Command command, byte[] encoded) {
-            return raft.apply(command, ByteBuffer.wrap(encoded));
-          }
-
-          @Override
-          public CompletionStage<Long> renewLocally(long leaseId) {
-            RaftNode n = holder[0];
-            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception()) : n.renewHere(leaseId);
-          }
-
-          @Override
-          public long remainingLocally(long leaseId) {
-            return raft.store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds()))
-                .orElse(-1L);
-          }
-
-          @Override
-          public CompletionStage<?> administerLocally(Command change) {
-            RaftNode n = holder[0];
-            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
-                : n.reconfiguration.administerLocally(change);
-          }
-
-          @Override
-          public CompletionStage<ClusterView> clusterView() {
-            RaftNode n = holder[0];
-            return n == null ? CompletableFuture.failedFuture(EtcdError.STOPPED.exception())
-                : CompletableFuture.completedFuture(new ClusterView(n.header(0).clusterId(), n.members()));
-          }
-        }, peerFilter::blocks, Math.max(5_000L, config.electionTimeoutMs() * 5L));
-    Identity identity;
+    LeaderSide leaderSide = new LeaderSide();
+    MemberStartup.Started started = MemberStartup.start(config, new StaticMembership(), leaderSide);
+    RaftNode node = new RaftNode(started);
+    leaderSide.bind(node);
+    node.background.scheduleWithFixedDelay(node::expireLeases, 100, 100, TimeUnit.MILLISECONDS);
+    node.background.scheduleWithFixedDelay(node::membershipPass, 1, 1, TimeUnit.SECONDS);
+    node.background.scheduleWithFixedDelay(node::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
+        TimeUnit.MILLISECONDS);
+    node.watchSync = WatchSync.start(node.raft.watchHub());
     try {
-      identity = kept != null ? kept : firstStart(config, forwarding, self);
-      if (kept == null) {
-        identity.keep(config);
-      }
+      MemberStartup.settle(started);
     } catch (IOException | RuntimeException e) {
-      forwarding.close();
-      snapshotTrigger.shutdownNow();
+      node.close();
       throw e;
     }
-    raft.membership().seed(identity);
-    // a member joining a running cluster starts with no configuration: the leader adds it (jraft
-    // uses this only while its log holds no configuration)
-    opts.setInitialConf(config.initialClusterState().equals("existing") ? new Configuration()
-        : new Configuration(new ArrayList<>(identity.bootstrap().values().stream()
-            .map(b -> Reconfiguration.peerId(b.peerUrls().get(0))).toList())));
-    RaftGroupService group = new RaftGroupService(GROUP, self, opts, rpcServer);
-    Node node = group.start();
-    if (node == null) {
-      forwarding.close();
-      snapshotTrigger.shutdownNow();
-      throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
-    }
-    raft.attach(group, node);
-    RaftNode keel = new RaftNode(config, raft, identity, snapshotTrigger);
-    keel.peerFilter = peerFilter;
-    holder[0] = keel;
-    keel.forwarding = forwarding;
-    keel.reconfiguration.forwardVia(forwarding);
-    snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
-    snapshotTrigger.scheduleWithFixedDelay(keel::membershipPass, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-    snapshotTrigger.scheduleWithFixedDelay(keel::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
-        java.util.concurrent.TimeUnit.MILLISECONDS);
-    java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keel-watch-sync");
-      t.setDaemon(true);
-      return t;
-    });
-    keel.watchSync = watchSync;
-    watchSync.scheduleWithFixedDelay(keel::syncWatchers, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-    LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(identity.memberId()),
-        Long.toHexString(identity.clusterId()), self);
-    keel.awaitLeader(config.electionTimeoutMs() * 10L);
-    if (freshLog && Files.exists(restoreFile)) {
-      try {
-        keel.snapshotNow();
-        Files.move(restoreFile, restoreFile.resolveSibling("kv.snap.applied"),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } catch (InterruptedException | RuntimeException e) {
-        LOG.warn("could not snapshot the restored state yet: {}", e.toString());
-      }
-    }
-    keel.publish();
-    return keel;
+    node.publisher.publish();
+    return node;
   }
 
-  /**
-   * The identity of a data dir's first start: for a new cluster, from the flags; for a member
-   * joining a running one, from the cluster's member list, asked of the members in initial-cluster
-   * (bounded; etcd fails the same way when none answers).
-   */
-  private static Identity firstStart(KeelConfig config, io.keel.raft.internal.Forwarding forwarding, PeerId self)
-      throws IOException {
-    Identity flags = Identity.fromFlags(config);
-    if (config.initialClusterState().equals("new")) {
-      return flags;
-    }
-    List<PeerId> peers = flags.bootstrap().values().stream().map(b -> Reconfiguration.peerId(b.peerUrls().get(0)))
-        .filter(p -> !p.equals(self)).toList();
-    long deadline = System.nanoTime() + Math.max(10_000L, config.electionTimeoutMs() * 10L) * 1_000_000L;
-    while (true) {
-      for (PeerId peer : peers) {
-        try {
-          ClusterView view = (ClusterView) forwarding.clusterView(peer).get(2, java.util.concurrent.TimeUnit.SECONDS);
-          return Identity.joining(config, view.clusterId(), view.members());
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          LOG.debug("no cluster information from {}: {}", peer, e.toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while fetching the cluster from its members", e);
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("cannot fetch cluster info from peer urls: could not retrieve cluster information from"
-            + " the given URLs " + peers);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while fetching the cluster from its members", e);
-      }
-    }
-  }
-
-  private void awaitLeader(long timeoutMs) {
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (raft.node().getLeaderId() == null || raft.node().getLeaderId().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        LOG.warn("no leader yet after {} ms; serving anyway, requests fail until one is elected", timeoutMs);
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private static String urlString(URI u) {
-    return u.toString();
-  }
-
-  // ---------------------------------------------------------------- KV
+  // ---------------------------------------------------------------- KV and watch
 
   @Override
   public CompletionStage<RangeResponse> range(RangeRequest request) {
-    try {
-      RequestChecks.checkRange(request);
-    } catch (EtcdException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    if (removed()) {
-      return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
-    }
-    if (request.serializable()) {
-      return readNow(request);
-    }
-    CompletableFuture<RangeResponse> result = new CompletableFuture<>();
-    raft.node().readIndex(null, new ReadIndexClosure() {
-      @Override
-      public void run(Status status, long index, byte[] reqCtx) {
-        if (!status.isOk()) {
-          result.completeExceptionally(raft.toEtcd(status));
-          return;
-        }
-        try {
-          result.complete(store().range(request));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }
-    });
-    return result;
-  }
-
-  private CompletionStage<RangeResponse> readNow(RangeRequest request) {
-    try {
-      return CompletableFuture.completedFuture(store().range(request));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return kv.range(request);
   }
 
   @Override
   public CompletionStage<PutResponse> put(PutRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkPut(request), new Command.Put(request), PutResponse.class);
+    return kv.put(request);
   }
 
   @Override
   public CompletionStage<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkDeleteRange(request), new Command.DeleteRange(request),
-        DeleteRangeResponse.class);
+    return kv.deleteRange(request);
   }
 
   @Override
   public CompletionStage<TxnResponse> txn(TxnRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkTxn(request, config.maxTxnOps()), new Command.Txn(request),
-        TxnResponse.class);
-  }
-
-  /** Runs etcd's request checks (which throw its errors), then proposes the command. */
-  private <T> CompletionStage<T> checkThenPropose(Runnable checks, Command command, Class<T> type) {
-    try {
-      checks.run();
-    } catch (EtcdException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return propose(command, type);
+    return kv.txn(request);
   }
 
   @Override
   public CompletionStage<CompactionResponse> compact(CompactionRequest request) {
-    return propose(new Command.Compact(request), CompactionResponse.class);
+    return kv.compact(request);
   }
 
+  @Override
+  public Watch watch(WatchSpec spec, WatchSink sink) {
+    return raft.watchHub().watch(spec, sink);
+  }
+
+  /** A proposal a follower forwarded here (this member leads, or answers that it no longer does). */
+  CompletionStage<Object> proposeForwarded(Command command, byte[] encoded) {
+    return raft.apply(command, ByteBuffer.wrap(encoded));
+  }
+
+  /** A member change a follower forwarded here. */
+  CompletionStage<MemberChange> administerForwarded(Command change) {
+    return changes.administerLocally(change);
+  }
+
+  /** What this member tells a member that joins, or asks whether it was removed. */
+  ClusterView clusterView() {
+    return new ClusterView(header(0).clusterId(), members());
+  }
+
+  /** Seconds left of a lease on this member's clock (the leader's), -1 if there is no such lease. */
+  long remainingHere(long leaseId) {
+    return store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds())).orElse(-1L);
+  }
+
+  /** The one propose path ({@link Proposer}), as the lease requests below use it. */
   private <T> CompletionStage<T> propose(Command command, Class<T> type) {
-    byte[] data = CommandCodec.encode(command);
-    if (data.length > config.maxRequestBytes()) {
-      return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
-    }
-    if (consumesSpace(command) && store().approximateSizeBytes() + data.length > config.quotaBackendBytes()) {
-      // etcd raises NOSPACE through the log and refuses the request
-      if (raft.membership().alarms().stream().noneMatch(a -> a.getKey() == memberId && a.getValue() == NOSPACE)) {
-        Command.AlarmChange raise = new Command.AlarmChange(true, memberId, NOSPACE);
-        route(raise, CommandCodec.encode(raise), System.nanoTime() + leaderWaitNanos());
-        LOG.warn("backend quota exceeded, NOSPACE alarm raised size={} quota={}", store().approximateSizeBytes(),
-            config.quotaBackendBytes());
-      }
-      return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
-    }
-    return route(command, data, System.nanoTime() + leaderWaitNanos()).thenApply(type::cast);
+    return proposer.propose(command, type);
   }
 
-  private static final int NOSPACE = Alarm.Type.NOSPACE.ordinal();
-
-  private static boolean consumesSpace(Command command) {
-    if (command instanceof Command.Put || command instanceof Command.LeaseGrant) {
-      return true;
-    }
-    return command instanceof Command.Txn t && hasPut(t.request());
-  }
-
-  private static boolean hasPut(TxnRequest t) {
-    for (List<io.keel.api.kv.RequestOp> branch : List.of(t.success(), t.failure())) {
-      for (io.keel.api.kv.RequestOp op : branch) {
-        if (op instanceof PutRequest || (op instanceof TxnRequest inner && hasPut(inner))) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  // ---------------------------------------------------------------- alarms
-
-  @Override
-  public List<Alarm> alarms() {
-    return raft.membership().alarms().stream()
-        .map(a -> new Alarm(a.getKey(), Alarm.Type.values()[a.getValue()])).toList();
-  }
-
-  @Override
-  public CompletionStage<List<Alarm>> alarm(boolean activate, long member, Alarm.Type type) {
-    Command.AlarmChange change = new Command.AlarmChange(activate, member, type.ordinal());
-    return route(change, CommandCodec.encode(change), System.nanoTime() + leaderWaitNanos())
-        .thenApply(r -> alarms());
-  }
-
-  /** How long a request waits for a leader during an election before failing with "no leader". */
-  private long leaderWaitNanos() {
-    return config.electionTimeoutMs() * 3L * 1_000_000L;
-  }
-
-  /**
-   * The leader applies locally; a follower forwards to the leader; with no leader the request
-   * waits (bounded, without holding a thread) and then fails with etcd's "no leader".
-   */
-  private CompletableFuture<Object> route(Command command, byte[] data, long deadline) {
-    if (removed()) {
-      return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
-    }
-    Node n = raft.node();
-    if (n.isLeader()) {
-      return raft.apply(command, ByteBuffer.wrap(data));
-    }
-    PeerId leader = n.getLeaderId();
-    if (leader != null && !leader.isEmpty()) {
-      return forwarding.command(leader, data);
-    }
-    return afterLeader(deadline).thenCompose(ignored -> route(command, data, deadline));
-  }
-
-  /** Completes once a leader is known, or fails with NO_LEADER at the deadline. */
-  private CompletableFuture<Void> afterLeader(long deadline) {
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      PeerId leader = raft.node().getLeaderId();
-      if (leader != null && !leader.isEmpty()) {
-        ready.complete(null);
-      } else if (System.nanoTime() > deadline) {
-        ready.completeExceptionally(EtcdError.NO_LEADER.exception());
-      } else {
-        try {
-          scheduler.schedule(check[0], 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          ready.completeExceptionally(EtcdError.STOPPED.exception());
-        }
-      }
-    };
-    check[0].run();
-    return ready;
-  }
-
-  /** Announces this member's name and client URLs through the log; retried until it lands. */
-  private void publish() {
-    long proposedClusterId = identity.clusterId();
-    Command.Publish p = new Command.Publish(memberId, config.name(),
-        config.advertiseClientUrls().stream().map(RaftNode::urlString).toList(), proposedClusterId);
-    Membership.Attributes current = raft.membership().get(memberId);
-    if (current != null && current.name().equals(p.name()) && current.clientUrls().equals(p.clientUrls())) {
-      return;
-    }
-    byte[] data = CommandCodec.encode(p);
-    route(p, data, System.nanoTime() + leaderWaitNanos()).whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.debug("publish failed, retrying: {}", e.toString());
-        try {
-          scheduler.schedule(this::publish, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-          // shutting down
-        }
-      } else {
-        LOG.info("published name={} clientUrls={}", p.name(), p.clientUrls());
-      }
-    });
+  /** Completes once this member has applied everything committed when it was called (ReadIndex). */
+  private CompletableFuture<Void> linearized() {
+    return reads.linearized();
   }
 
   // ---------------------------------------------------------------- leases
@@ -591,22 +306,6 @@ public final class RaftNode implements KeelServer, AutoCloseable {
         withKeys ? l.keys() : List.of());
   }
 
-  /** Completes once this member has applied everything committed when it was called (ReadIndex). */
-  private CompletableFuture<Void> linearized() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    raft.node().readIndex(null, new ReadIndexClosure() {
-      @Override
-      public void run(Status status, long index, byte[] reqCtx) {
-        if (status.isOk()) {
-          done.complete(null);
-        } else {
-          done.completeExceptionally(raft.toEtcd(status));
-        }
-      }
-    });
-    return done;
-  }
-
   @Override
   public CompletionStage<List<Long>> leases() {
     return CompletableFuture.completedFuture(store().leases().stream().map(io.keel.mvcc.LeaseInfo::id).toList());
@@ -659,65 +358,46 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   // ---------------------------------------------------------------- maintenance
 
   @Override
-  public CompletionStage<io.keel.api.HashKv> hashKv(long revision) {
-    MvccStore s = store();
-    long current = s.currentRevision();
-    long rev = revision <= 0 ? current : revision;
-    if (rev > current) {
-      return CompletableFuture.failedFuture(EtcdError.FUTURE_REV.exception());
-    }
-    if (rev < s.compactRevision()) {
-      return CompletableFuture.failedFuture(EtcdError.COMPACTED.exception());
-    }
-    return CompletableFuture.completedFuture(new io.keel.api.HashKv(current, (int) s.hashKv(rev), s.compactRevision()));
+  public ServerStatus status() {
+    return maintenance.status();
+  }
+
+  @Override
+  public List<Alarm> alarms() {
+    return maintenance.alarms();
+  }
+
+  @Override
+  public CompletionStage<List<Alarm>> alarm(boolean activate, long member, Alarm.Type type) {
+    return maintenance.alarm(activate, member, type);
+  }
+
+  @Override
+  public CompletionStage<HashKv> hashKv(long revision) {
+    return maintenance.hashKv(revision);
   }
 
   @Override
   public CompletionStage<byte[]> backup() {
-    // a linearizable point first, so the backup holds every write acknowledged before the call
-    return linearized().thenApply(ignored -> {
-      java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
-      try {
-        store().writeSnapshot(state);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return BackupFormat.frame(state.toByteArray());
-    });
+    return maintenance.backup();
   }
 
   @Override
   public CompletionStage<Void> defragment() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    raft.node().snapshot(status -> {
-      // OK also when nothing was applied since the last snapshot: then there is nothing to reclaim.
-      // EBUSY means a snapshot is already being taken, which does the same work.
-      if (status.isOk() || status.getRaftError() == com.alipay.sofa.jraft.error.RaftError.EBUSY) {
-        done.complete(null);
-      } else {
-        LOG.warn("defragment: snapshot failed status={}", status);
-        done.completeExceptionally(raft.toEtcd(status));
-      }
-    });
-    return done;
+    return maintenance.defragment();
   }
-
-  // ---------------------------------------------------------------- watch
 
   @Override
-  public io.keel.api.watch.Watch watch(io.keel.api.watch.WatchSpec spec, io.keel.api.watch.WatchSink sink) {
-    return raft.watchHub().watch(spec, sink);
+  public CompletionStage<Void> moveLeader(long targetId) {
+    return transfer.moveLeader(targetId);
   }
 
-  private void syncWatchers() {
-    try {
-      raft.watchHub().syncUnsynced();
-    } catch (RuntimeException e) {
-      LOG.error("watch catch-up pass failed", e);
-    }
+  /** Takes a snapshot now and waits for it (bounded); for tests and maintenance. */
+  public void snapshotNow() throws InterruptedException {
+    snapshots.snapshotNow();
   }
 
-  // ---------------------------------------------------------------- cluster facts
+  // ---------------------------------------------------------------- cluster
 
   @Override
   public ResponseHeader header(long revision) {
@@ -732,128 +412,48 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   @Override
   public List<Member> members() {
-    return reconfiguration.members();
-  }
-
-  // ---------------------------------------------------------------- reconfiguration
-
-  @Override
-  public CompletionStage<io.keel.api.MemberChange> memberAdd(List<String> peerUrls, boolean isLearner) {
-    return reconfiguration.add(peerUrls, isLearner);
+    return table.members();
   }
 
   @Override
-  public CompletionStage<io.keel.api.MemberChange> memberRemove(long id) {
-    return reconfiguration.remove(id);
+  public CompletionStage<MemberChange> memberAdd(List<String> peerUrls, boolean isLearner) {
+    return changes.add(peerUrls, isLearner);
   }
 
   @Override
-  public CompletionStage<io.keel.api.MemberChange> memberPromote(long id) {
-    return reconfiguration.promote(id);
+  public CompletionStage<MemberChange> memberRemove(long id) {
+    return changes.remove(id);
   }
 
   @Override
-  public CompletionStage<io.keel.api.MemberChange> memberUpdate(long id, List<String> peerUrls) {
-    return reconfiguration.update(id, peerUrls);
+  public CompletionStage<MemberChange> memberPromote(long id) {
+    return changes.promote(id);
   }
 
   @Override
-  public CompletionStage<Void> moveLeader(long targetId) {
-    return reconfiguration.moveLeader(targetId);
-  }
-
-  /**
-   * jraft's configuration as this member knows it: voters as host:port, then learners as
-   * "host:port (learner)".
-   */
-  public List<String> raftConfiguration() {
-    return reconfiguration.raftConfiguration();
-  }
-
-  /** Every second: the leader reconciles jraft with the member table; a removed member stops. */
-  private void membershipPass() {
-    reconfiguration.reconcile();
-    if (raft.membership().isRemoved(memberId) && !raft.node().isLeader()) {
-      stopAsRemoved();
-    }
-    PeerId leader = raft.node().getLeaderId();
-    if (leader != null && !leader.isEmpty()) {
-      leaderlessPasses = 0;
-    } else if (++leaderlessPasses % 3 == 0) {
-      askWhetherRemoved();
-    }
-  }
-
-  private int leaderlessPasses; // membership pass thread only
-
-  /**
-   * A member removed while it was down never sees its removal in the log (the others no longer
-   * replicate to it) and finds no leader; like etcd, it learns it from another member, and stops.
-   */
-  private void askWhetherRemoved() {
-    long clusterId = header(0).clusterId();
-    for (Member m : members()) {
-      if (m.id() == memberId || m.peerUrls().isEmpty()) {
-        continue;
-      }
-      PeerId peer = Reconfiguration.peerId(m.peerUrls().get(0));
-      forwarding.clusterView(peer).whenComplete((answer, error) -> {
-        if (answer instanceof ClusterView view && view.clusterId() == clusterId
-            && view.members().stream().noneMatch(x -> x.id() == memberId)) {
-          stopAsRemoved();
-        }
-      });
-      return; // one member a pass is enough
-    }
-  }
-
-  private synchronized void stopAsRemoved() {
-    if (!removedFromCluster) {
-      removedFromCluster = true;
-      LOG.warn("the member has been permanently removed from the cluster; it stops serving");
-      whenRemoved.run();
-    }
-  }
-
-  private volatile io.keel.raft.internal.PeerFilter peerFilter;
-
-  /**
-   * Cuts this member's links with these peers ("host:port" of their peer URLs), or heals them all
-   * with an empty set: a network partition for tests that run a cluster in one JVM. Cut both ways
-   * (on this member and on those peers) for a real partition.
-   */
-  public void cutLinks(java.util.Set<String> peerEndpoints) {
-    peerFilter.block(peerEndpoints);
-  }
-
-  private volatile boolean removedFromCluster;
-
-  /** A member that applied its own removal serves nothing more. */
-  private boolean removed() {
-    return removedFromCluster || raft.membership().isRemoved(memberId);
-  }
-  private volatile Runnable whenRemoved = () -> {};
-
-  /** Runs {@code action} once this member sees itself removed from the cluster (etcd then exits). */
-  public void whenRemoved(Runnable action) {
-    this.whenRemoved = action;
-  }
-
-  @Override
-  public ServerStatus status() {
-    Node node = raft.node();
-    PeerId leaderPeer = node.getLeaderId();
-    Member leader = reconfiguration.memberAt(leaderPeer);
-    long size = store().approximateSizeBytes();
-    return new ServerStatus(ETCD_VERSION, size, size, leader == null ? 0 : leader.id(),
-        node.getLastCommittedIndex(), raft.term(), node.getLastAppliedLogIndex(),
-        isLearner(),
-        alarms().stream().map(a -> "memberID:" + Long.toUnsignedString(a.memberId()) + " alarm:" + a.type()).toList());
+  public CompletionStage<MemberChange> memberUpdate(long id, List<String> peerUrls) {
+    return changes.update(id, peerUrls);
   }
 
   @Override
   public boolean isLearner() {
-    return reconfiguration.selfIsLearner();
+    return table.selfIsLearner();
+  }
+
+  /** jraft's configuration as this member knows it: voters as host:port, then "host:port (learner)". */
+  public List<String> raftConfiguration() {
+    return table.raftConfiguration();
+  }
+
+  /** Every second: the leader reconciles jraft with the member table; a removed member stops. */
+  private void membershipPass() {
+    reconciler.reconcile();
+    removal.check();
+  }
+
+  /** Runs {@code action} once this member sees itself removed from the cluster (etcd then exits). */
+  public void whenRemoved(Runnable action) {
+    removal.whenRemoved(action);
   }
 
   /** Whether this member currently leads the cluster. */
@@ -866,49 +466,21 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     return config.name();
   }
 
+  /** The test hook that cuts this member's peer links (a network partition in one JVM). */
+  public PeerLinks links() {
+    return links;
+  }
+
   private MvccStore store() {
     return raft.store();
   }
 
-  // ---------------------------------------------------------------- snapshots
-
-  /** Triggers a jraft snapshot once snapshot-count entries were applied since the last one. */
-  private void maybeSnapshot(long appliedIndex) {
-    if (appliedIndex - raft.lastSnapshotIndex() < config.snapshotCount()
-        || !snapshotRunning.compareAndSet(false, true)) {
-      return;
-    }
-    // Never from the FSM thread: node.snapshot enqueues to the FSM's own queue.
-    snapshotTrigger.execute(() -> raft.node().snapshot(status -> {
-      snapshotRunning.set(false);
-      if (!status.isOk()) {
-        LOG.warn("snapshot failed status={}", status);
-      }
-    }));
-  }
-
-  /** Takes a snapshot now and waits for it (bounded); for tests and maintenance. */
-  public void snapshotNow() throws InterruptedException {
-    CompletableFuture<Status> done = new CompletableFuture<>();
-    raft.node().snapshot(done::complete);
-    try {
-      Status s = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      if (!s.isOk()) {
-        throw new IllegalStateException("snapshot failed: " + s);
-      }
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("snapshot failed", e);
-    }
-  }
-
   @Override
   public void close() {
-    snapshotTrigger.shutdownNow();
-    if (forwarding != null) {
-      forwarding.close();
-    }
+    background.shutdownNow();
+    forwarding.close();
     if (watchSync != null) {
-      watchSync.shutdownNow();
+      watchSync.close();
     }
     raft.close();
     LOG.info("member stopped name={}", config.name());

@@ -6,13 +6,13 @@ import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.KeelServer;
+import io.keel.api.Cluster;
 
 /** etcdserverpb.Cluster: MemberList, MemberAdd, MemberRemove, MemberUpdate, MemberPromote; any member takes them. */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
-  private final KeelServer server;
+  private final Cluster server;
 
-  ClusterService(KeelServer server) {
+  ClusterService(Cluster server) {
     this.server = server;
   }
 

@@ -12,7 +12,11 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.keel.api.KeelServer;
+import io.keel.api.Cluster;
+import io.keel.api.Kv;
+import io.keel.api.Leases;
+import io.keel.api.Maintenance;
+import io.keel.api.Watchable;
 import io.keel.grpc.internal.gateway.Gateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client-facing gRPC server: etcd's KV, Maintenance and Cluster services plus the standard
  * grpc.health.v1 service, on every listen-client-url. Handlers run on the transport threads
- * (direct executor) because none of them blocks: each hands its request to the KeelServer and
+ * (direct executor) because none of them blocks: each hands its request to its endpoint ({@link Endpoints}) and
  * answers when the returned stage completes.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -56,14 +60,16 @@ public final class GrpcServer implements AutoCloseable {
         return t;
       });
 
-  public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes) {
-    this(keel, listenUrls, maxRequestBytes, DEFAULT_PROGRESS_NOTIFY_MS);
+  /** Serves one member that implements every endpoint, with etcd's default progress-notify interval. */
+  public <M extends Kv & Watchable & Leases & Cluster & Maintenance> GrpcServer(M member, List<URI> listenUrls,
+      int maxRequestBytes) {
+    this(Endpoints.of(member), listenUrls, maxRequestBytes, DEFAULT_PROGRESS_NOTIFY_MS);
   }
 
-  public GrpcServer(KeelServer keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs) {
-    watchService = new WatchService(keel, maxRequestBytes, progressNotifyIntervalMs);
+  public GrpcServer(Endpoints keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs) {
+    watchService = new WatchService(keel.watch(), maxRequestBytes, progressNotifyIntervalMs);
     // HTTP/1.1 (the JSON gateway, /health, /version) shares each port with gRPC, as etcd's cmux does
-    Gateway gateway = new Gateway(keel, maxRequestBytes + GRPC_OVERHEAD_BYTES);
+    Gateway gateway = new Gateway(keel.kv(), keel.maintenance(), maxRequestBytes + GRPC_OVERHEAD_BYTES);
     NettyServerBuilder builder = null;
     for (URI url : listenUrls) {
       SocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
@@ -73,7 +79,7 @@ public final class GrpcServer implements AutoCloseable {
     if (builder == null) {
       throw new IllegalArgumentException("no listen-client-urls");
     }
-    LearnerGuard learners = new LearnerGuard(keel);
+    LearnerGuard learners = new LearnerGuard(keel.cluster());
     // the transport gRPC would pick by default: epoll where its native library loads, else NIO
     boolean epoll = Epoll.isAvailable();
     boss = epoll ? new EpollEventLoopGroup(1, daemonThreads("keel-grpc-boss"))
@@ -88,10 +94,10 @@ public final class GrpcServer implements AutoCloseable {
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(guarded(new KvService(keel).bindService(), learners))
-        .addService(guarded(new MaintenanceService(keel).bindService(), learners))
-        .addService(guarded(new ClusterService(keel).bindService(), learners))
-        .addService(guarded(new LeaseService(keel).bindService(), learners))
+        .addService(guarded(new KvService(keel.kv()).bindService(), learners))
+        .addService(guarded(new MaintenanceService(keel.maintenance()).bindService(), learners))
+        .addService(guarded(new ClusterService(keel.cluster()).bindService(), learners))
+        .addService(guarded(new LeaseService(keel.leases()).bindService(), learners))
         .addService(guarded(watchService.bindService(), learners))
         .addService(health.getHealthService())
         .build();

@@ -12,13 +12,13 @@ import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.KeelServer;
+import io.keel.api.Kv;
 
-/** etcdserverpb.KV: maps each call to the KeelServer and its answer back, never blocking. */
+/** etcdserverpb.KV: maps each call to the member's Kv and its answer back, never blocking. */
 final class KvService extends KVGrpc.KVImplBase {
-  private final KeelServer server;
+  private final Kv server;
 
-  KvService(KeelServer server) {
+  KvService(Kv server) {
     this.server = server;
   }
 

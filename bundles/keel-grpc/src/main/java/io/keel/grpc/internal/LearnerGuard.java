@@ -9,7 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.keel.api.EtcdError;
-import io.keel.api.KeelServer;
+import io.keel.api.Cluster;
 
 /**
  * etcd's rule for learners: a learner answers Status, serializable Range and Snapshot only; every
@@ -20,9 +20,9 @@ final class LearnerGuard implements ServerInterceptor {
   private static final String SNAPSHOT = MaintenanceGrpc.getSnapshotMethod().getFullMethodName();
   private static final String RANGE = KVGrpc.getRangeMethod().getFullMethodName();
 
-  private final KeelServer server;
+  private final Cluster server;
 
-  LearnerGuard(KeelServer server) {
+  LearnerGuard(Cluster server) {
     this.server = server;
   }
 

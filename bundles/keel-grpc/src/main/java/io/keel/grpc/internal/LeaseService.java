@@ -16,14 +16,14 @@ import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
 import io.grpc.stub.StreamObserver;
 import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
-import io.keel.api.KeelServer;
+import io.keel.api.Leases;
 import java.util.concurrent.CompletionException;
 
 /** etcdserverpb.Lease: grant, revoke, the keep-alive stream, time-to-live and listing. */
 final class LeaseService extends LeaseGrpc.LeaseImplBase {
-  private final KeelServer server;
+  private final Leases server;
 
-  LeaseService(KeelServer server) {
+  LeaseService(Leases server) {
     this.server = server;
   }
 

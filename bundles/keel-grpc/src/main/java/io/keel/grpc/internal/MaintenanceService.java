@@ -4,14 +4,14 @@ import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.KeelServer;
+import io.keel.api.Maintenance;
 import io.keel.api.ServerStatus;
 
 /** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader, Hash, Snapshot (Keel's format). */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
-  private final KeelServer server;
+  private final Maintenance server;
 
-  MaintenanceService(KeelServer server) {
+  MaintenanceService(Maintenance server) {
     this.server = server;
   }
 

@@ -5,7 +5,7 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.KeelServer;
+import io.keel.api.Watchable;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class WatchService extends WatchGrpc.WatchImplBase {
   static final long TICK_MS = 50;
 
-  private final KeelServer server;
+  private final Watchable server;
   private final int maxRequestBytes;
   private final long progressNotifyIntervalMs;
   private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
   private long sinceNotifyMs;
 
-  WatchService(KeelServer server, int maxRequestBytes, long progressNotifyIntervalMs) {
+  WatchService(Watchable server, int maxRequestBytes, long progressNotifyIntervalMs) {
     this.server = server;
     this.maxRequestBytes = maxRequestBytes;
     this.progressNotifyIntervalMs = progressNotifyIntervalMs;

@@ -7,7 +7,7 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.keel.api.KeelServer;
+import io.keel.api.Watchable;
 import io.keel.api.kv.Bytes;
 import io.keel.api.watch.Watch;
 import io.keel.api.watch.WatchSink;
@@ -33,7 +33,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   static final String EMPTY_RANGE = "mvcc: watcher range is empty";
   static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
 
-  private final KeelServer server;
+  private final Watchable server;
   private final ServerCallStreamObserver<WatchResponse> out;
   private final int maxRequestBytes;
   private final Runnable onClose;
@@ -44,7 +44,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   private boolean closed;
   private boolean progressPending;
 
-  WatchStream(KeelServer server, ServerCallStreamObserver<WatchResponse> out, int maxRequestBytes, Runnable onClose) {
+  WatchStream(Watchable server, ServerCallStreamObserver<WatchResponse> out, int maxRequestBytes, Runnable onClose) {
     this.server = server;
     this.out = out;
     this.maxRequestBytes = maxRequestBytes;

@@ -186,18 +186,18 @@ public final class TestCluster implements AutoCloseable {
       if (j != i) {
         others.add("127.0.0.1:" + peerPorts[j]);
         if (raft[j] != null) {
-          raft[j].cutLinks(java.util.Set.of("127.0.0.1:" + peerPorts[i]));
+          raft[j].links().cut(java.util.Set.of("127.0.0.1:" + peerPorts[i]));
         }
       }
     }
-    raft[i].cutLinks(others);
+    raft[i].links().cut(others);
   }
 
   /** Heals every partition. */
   public void heal() {
     for (RaftNode r : raft) {
       if (r != null) {
-        r.cutLinks(java.util.Set.of());
+        r.links().heal();
       }
     }
   }

@@ -11,6 +11,8 @@ import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.keel.api.EtcdException;
 import io.keel.mvcc.MvccStore;
+import io.keel.raft.internal.apply.Applier;
+import io.keel.raft.internal.apply.Quota;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -43,17 +45,21 @@ final class KvStateMachine extends StateMachineAdapter {
   private final LongConsumer afterApply;
   private final Lessor lessor;
   private final java.util.concurrent.Executor completions;
+  /** The applier chain every committed command goes through (FSM thread only). */
+  private final Applier applier;
   private volatile java.util.function.Consumer<MvccStore> storeReplaced = s -> {};
 
   /**
    * @param afterApply called with the applied index after each batch (e.g. to trigger snapshots)
    * @param completions runs the closures of applied entries, so that answering the proposers (encoding
    *     and sending their replies) does not hold up this thread; see {@link CompletionPool}
+   * @param quota the backend quota, checked again at apply time
    */
-  KvStateMachine(LongConsumer afterApply, Lessor lessor, java.util.concurrent.Executor completions) {
+  KvStateMachine(LongConsumer afterApply, Lessor lessor, java.util.concurrent.Executor completions, Quota quota) {
     this.afterApply = afterApply;
     this.lessor = lessor;
     this.completions = completions;
+    this.applier = Applier.chain(new BackendApplier(this::store, lessor, membership), membership::noSpace, quota);
   }
 
   /** Closures handed to {@link #completions} per task: fewer hand-offs, yet a big batch uses every core. */
@@ -130,7 +136,7 @@ final class KvStateMachine extends StateMachineAdapter {
       EtcdException error = null;
       try {
         command = proposal != null ? proposal.command : CommandCodec.decode(iter.getData());
-        result = apply(command);
+        result = Applier.apply(applier, command);
       } catch (EtcdException e) {
         error = e;
       } catch (RuntimeException e) {
@@ -168,75 +174,6 @@ final class KvStateMachine extends StateMachineAdapter {
         c.run(Status.OK());
       }
     });
-  }
-
-  /** etcd's AlarmType.NOSPACE ordinal. */
-  static final int NOSPACE = 1;
-
-  private Object apply(Command command) {
-    MvccStore s = store;
-    if (membership.hasAlarm(NOSPACE) && consumesSpace(command)) {
-      // etcd's capped applier: with NOSPACE raised, only reads, deletes, compaction and revocation
-      throw io.keel.api.EtcdError.NO_SPACE.exception();
-    }
-    if (command instanceof Command.Put p) {
-      return s.put(p.request());
-    } else if (command instanceof Command.DeleteRange d) {
-      return s.deleteRange(d.request());
-    } else if (command instanceof Command.Txn t) {
-      return s.txn(t.request());
-    } else if (command instanceof Command.Compact c) {
-      return s.compact(c.request().revision());
-    } else if (command instanceof Command.LeaseGrant g) {
-      s.grantLease(g.id(), g.ttlSeconds());
-      lessor.granted(g.id(), g.ttlSeconds());
-      return s.currentRevision();
-    } else if (command instanceof Command.LeaseCheckpoint c) {
-      lessor.checkpoint(c.ids(), c.remainingMs());
-      return s.currentRevision();
-    } else if (command instanceof Command.AlarmChange a) {
-      membership.alarm(a);
-      return s.currentRevision();
-    } else if (command instanceof Command.MemberAdd a) {
-      membership.add(a);
-      return s.currentRevision();
-    } else if (command instanceof Command.MemberRemove r) {
-      membership.remove(r.memberId());
-      return s.currentRevision();
-    } else if (command instanceof Command.MemberPromote p) {
-      membership.promote(p.memberId());
-      return s.currentRevision();
-    } else if (command instanceof Command.MemberUpdate u) {
-      membership.update(u.memberId(), u.peerUrls());
-      return s.currentRevision();
-    } else if (command instanceof Command.Publish p) {
-      membership.publish(p);
-      return s.currentRevision();
-    } else if (command instanceof Command.LeaseRevoke r) {
-      long revision = s.revokeLease(r.id());
-      lessor.revoked(r.id());
-      return revision;
-    }
-    throw new IllegalStateException("unknown command " + command);
-  }
-
-  private static boolean consumesSpace(Command command) {
-    if (command instanceof Command.Put || command instanceof Command.LeaseGrant) {
-      return true;
-    }
-    return command instanceof Command.Txn t && hasPut(t.request());
-  }
-
-  static boolean hasPut(io.keel.api.kv.TxnRequest t) {
-    for (java.util.List<io.keel.api.kv.RequestOp> branch : java.util.List.of(t.success(), t.failure())) {
-      for (io.keel.api.kv.RequestOp op : branch) {
-        if (op instanceof io.keel.api.kv.PutRequest
-            || (op instanceof io.keel.api.kv.TxnRequest inner && hasPut(inner))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   @Override

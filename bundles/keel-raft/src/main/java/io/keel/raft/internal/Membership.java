@@ -117,6 +117,22 @@ public final class Membership {
     return alarms.stream().anyMatch(e -> e.getValue() == type);
   }
 
+  /** etcd's AlarmType.NOSPACE ordinal. */
+  public static final int NOSPACE = io.keel.api.Alarm.Type.NOSPACE.ordinal();
+
+  /**
+   * Whether NOSPACE is raised (by any member): the one answer to "is the cluster out of space", for
+   * the capped applier and the proposers alike.
+   */
+  public boolean noSpace() {
+    return hasAlarm(NOSPACE);
+  }
+
+  /** Whether {@code memberId} itself has raised NOSPACE. */
+  public boolean noSpaceRaisedBy(long memberId) {
+    return alarms.contains(java.util.Map.entry(memberId, NOSPACE));
+  }
+
   void publish(Command.Publish p) {
     published.put(p.memberId(), new Attributes(p.name(), List.copyOf(p.clientUrls())));
     if (clusterId == 0 && p.clusterId() != 0) {

@@ -15,12 +15,17 @@ import java.util.concurrent.Executor;
  * requests they send here are dropped unanswered (as a cut link loses them), and this member's
  * forwarded requests to them fail. Nothing is blocked unless {@link #block} is called.
  */
-public final class PeerFilter {
+public final class PeerFilter implements io.keel.raft.PeerLinks {
   private volatile Set<String> blocked = Set.of();
 
   /** Blocks traffic with these peers ("host:port"); an empty set heals. */
   public void block(Set<String> endpoints) {
     this.blocked = Set.copyOf(endpoints);
+  }
+
+  @Override
+  public void cut(Set<String> peerEndpoints) {
+    block(peerEndpoints);
   }
 
   public boolean blocks(PeerId peer) {

@@ -22,10 +22,26 @@ public final class RaftAccess implements AutoCloseable {
   private volatile RaftGroupService group;
   private volatile Node node;
 
-  public RaftAccess(LongConsumer afterApply) {
-    this.fsm = new KvStateMachine(afterApply, lessor, completions);
+  private final io.keel.raft.internal.apply.Quota quota;
+
+  /**
+   * @param afterApply called with the applied index after each batch (e.g. to trigger snapshots)
+   * @param quotaBackendBytes the backend quota (etcd's quota-backend-bytes)
+   */
+  public RaftAccess(LongConsumer afterApply, long quotaBackendBytes) {
+    this.quota = new io.keel.raft.internal.apply.Quota(quotaBackendBytes, this::storeSizeBytes);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     fsm.onStoreReplaced(watchHub::attach);
+  }
+
+  private long storeSizeBytes() {
+    return fsm.store().approximateSizeBytes();
+  }
+
+  /** The backend quota: whether a request fits, decided the same way when proposing and applying. */
+  public io.keel.raft.internal.apply.Quota quota() {
+    return quota;
   }
 
   public io.keel.mvcc.WatchHub watchHub() {

@@ -5,7 +5,8 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
-import io.keel.api.KeelServer;
+import io.keel.api.Kv;
+import io.keel.api.Maintenance;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import java.util.Map;
  * {@link #bind} it so gateway requests reach the same service definitions gRPC calls do.
  */
 public final class Gateway {
-  private final KeelServer keel;
+  private final Maintenance maintenance;
   private final int maxMessageBytes;
   private final HealthCheck health;
   private volatile Map<String, ServerMethodDefinition<?, ?>> methods = Map.of();
@@ -24,10 +25,10 @@ public final class Gateway {
    * @param maxMessageBytes the gRPC inbound message limit (max-request-bytes plus etcd's 512 KiB);
    *     a gateway request whose protobuf form is larger is refused as gRPC would refuse it
    */
-  public Gateway(KeelServer keel, int maxMessageBytes) {
-    this.keel = keel;
+  public Gateway(Kv kv, Maintenance maintenance, int maxMessageBytes) {
+    this.maintenance = maintenance;
     this.maxMessageBytes = maxMessageBytes;
-    this.health = new HealthCheck(keel);
+    this.health = new HealthCheck(kv, maintenance);
   }
 
   /** Plaintext gRPC credentials whose negotiator also serves HTTP/1.1 on the same port. */
@@ -69,7 +70,7 @@ public final class Gateway {
 
   /** etcd's {@code /version}: the server version and the cluster version (major.minor.0). */
   String versionJson() {
-    String server = keel.status().version();
+    String server = maintenance.status().version();
     String[] parts = server.split("\\.");
     String cluster = parts.length >= 2 ? parts[0] + "." + parts[1] + ".0" : server;
     return "{\"etcdserver\":" + GatewayJson.quote(server) + ",\"etcdcluster\":" + GatewayJson.quote(cluster) + "}";

@@ -1,6 +1,7 @@
 package io.keel.grpc.internal.gateway;
 
-import io.keel.api.KeelServer;
+import io.keel.api.Kv;
+import io.keel.api.Maintenance;
 import io.keel.api.ServerStatus;
 import io.keel.api.kv.RangeRequest;
 import java.nio.charset.StandardCharsets;
@@ -16,19 +17,21 @@ final class HealthCheck {
   static final long TIMEOUT_MS = 1000;
   private static final byte[] PROBE_KEY = "health".getBytes(StandardCharsets.UTF_8);
 
-  private final KeelServer keel;
+  private final Kv kv;
+  private final Maintenance maintenance;
 
-  HealthCheck(KeelServer keel) {
-    this.keel = keel;
+  HealthCheck(Kv kv, Maintenance maintenance) {
+    this.kv = kv;
+    this.maintenance = maintenance;
   }
 
   CompletionStage<Boolean> check() {
     try {
-      ServerStatus status = keel.status();
+      ServerStatus status = maintenance.status();
       if (!status.errors().isEmpty() || status.leader() == 0) {
         return CompletableFuture.completedFuture(false);
       }
-      return keel.range(RangeRequest.of(PROBE_KEY, new byte[0])).toCompletableFuture()
+      return kv.range(RangeRequest.of(PROBE_KEY, new byte[0])).toCompletableFuture()
           .orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
           .handle((r, error) -> error == null);
     } catch (RuntimeException e) {

@@ -1,2 +1,2 @@
-/** Declarative Services wiring: configuration and a KeelServer in, a listening gRPC server out. */
+/** Declarative Services wiring: configuration and the member's endpoint services in, a listening gRPC server out. */
 package io.keel.grpc.internal.osgi;

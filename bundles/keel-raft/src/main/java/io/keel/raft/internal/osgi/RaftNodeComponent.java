@@ -1,6 +1,5 @@
 package io.keel.raft.internal.osgi;
 
-import io.keel.api.KeelServer;
 import io.keel.api.config.KeelConfig;
 import io.keel.raft.RaftNode;
 import java.util.Map;
@@ -15,14 +14,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts this member's Raft node from the {@code io.keel.server} configuration (overlaid with
- * {@code ETCD_*} variables) and registers it as the {@link KeelServer}. The service is registered
- * by hand, after the node has started, so consumers never see a half-started member.
+ * {@code ETCD_*} variables) and registers it under each endpoint interface ({@link #SERVICES}). The
+ * service is registered by hand, after the node has started, so consumers never see a half-started
+ * member.
  */
 @Component(configurationPid = "io.keel.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 public final class RaftNodeComponent {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNodeComponent.class);
   private RaftNode node;
-  private ServiceRegistration<KeelServer> registration;
+  /** The keel-api interfaces the member is registered under: one registration, one object. */
+  static final String[] SERVICES = {io.keel.api.Kv.class.getName(), io.keel.api.Watchable.class.getName(),
+      io.keel.api.Leases.class.getName(), io.keel.api.Cluster.class.getName(),
+      io.keel.api.Maintenance.class.getName()};
+  private ServiceRegistration<?> registration;
 
   @Activate
   void activate(BundleContext context, Map<String, Object> properties) throws Exception {
@@ -60,7 +64,7 @@ public final class RaftNodeComponent {
     }
     // like etcd, a member removed from the cluster stops (the appliance exits)
     node.whenRemoved(() -> exitIfAsked(0));
-    registration = context.registerService(KeelServer.class, node, null);
+    registration = context.registerService(SERVICES, node, null);
   }
 
   /**

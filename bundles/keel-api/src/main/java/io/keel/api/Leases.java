@@ -1,0 +1,28 @@
+package io.keel.api;
+
+import io.keel.api.lease.LeaseGrant;
+import io.keel.api.lease.LeaseTimeToLive;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * etcd's lease side (its server's {@code Lessor}): grants and revocations go through the log,
+ * renewals and remaining time are the leader's (a follower asks it). Failures complete the stage
+ * exceptionally with an {@link EtcdException}.
+ */
+public interface Leases extends ResponseHeaders {
+
+  /** Grants a lease; {@code id} 0 lets the server choose. Completes with the ID and effective TTL. */
+  CompletionStage<LeaseGrant> leaseGrant(long id, long ttlSeconds);
+
+  /** Revokes a lease and deletes its keys at one revision; completes with the store revision. */
+  CompletionStage<Long> leaseRevoke(long id);
+
+  /** Renews a lease to its full TTL; completes with that TTL, or fails with LEASE_NOT_FOUND. */
+  CompletionStage<Long> leaseRenew(long id);
+
+  CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys);
+
+  /** The IDs of all live leases. */
+  CompletionStage<List<Long>> leases();
+}

@@ -29,6 +29,7 @@ import io.keel.api.kv.RangeRequest;
 import io.keel.api.kv.RangeResponse;
 import io.keel.api.kv.TxnRequest;
 import io.keel.api.kv.TxnResponse;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.mvcc.RequestChecks;
 import io.keel.raft.internal.Command;
@@ -37,6 +38,8 @@ import io.keel.raft.internal.CommandCodec;
 import io.keel.raft.internal.Identity;
 import io.keel.raft.internal.Membership;
 import io.keel.raft.internal.RaftAccess;
+import io.keel.raft.internal.lease.LeaseGateway;
+import io.keel.raft.internal.lease.RaftLeadership;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -73,7 +76,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   private final long memberId;
   private final Identity identity;
   private final Reconfiguration reconfiguration;
-  private final ExecutorService snapshotTrigger; // also runs the lease expiry tick
+  private final ExecutorService snapshotTrigger; // also runs the lease loops
+  private final LeaseGateway leases;
   private final AtomicBoolean snapshotRunning = new AtomicBoolean();
   private volatile ExecutorService watchSync;
   private volatile io.keel.raft.internal.Forwarding forwarding;
@@ -89,6 +93,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     this.scheduler = snapshotTrigger;
     this.reconfiguration = new Reconfiguration(config, raft, memberId, snapshotTrigger, this::afterLeader,
         leaderWaitNanos());
+    this.leases = new LeaseGateway(raft.lessor(), this::propose,
+        new RaftLeadership(raft, () -> forwarding, this::linearized));
   }
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
@@ -109,7 +115,9 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     });
     RaftNode[] holder = new RaftNode[1];
     Path restoreFile = config.dataDir().toAbsolutePath().resolve("restore").resolve("kv.snap");
-    RaftAccess raft = new RaftAccess(index -> {
+    Lessor lessor = new Lessor(System::nanoTime,
+        Lessor.minTtlSeconds(config.electionTimeoutMs(), config.heartbeatIntervalMs()));
+    RaftAccess raft = new RaftAccess(lessor, index -> {
       RaftNode n = holder[0];
       if (n != null) {
         n.maybeSnapshot(index);
@@ -162,13 +170,13 @@ public final class RaftNode implements KeelServer, AutoCloseable {
           @Override
           public CompletionStage<Long> renewLocally(long leaseId) {
             RaftNode n = holder[0];
-            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception()) : n.renewHere(leaseId);
+            return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
+                : n.leases.renewHere(leaseId);
           }
 
           @Override
           public long remainingLocally(long leaseId) {
-            return raft.store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds()))
-                .orElse(-1L);
+            return lessor.remainingSeconds(leaseId);
           }
 
           @Override
@@ -215,10 +223,8 @@ public final class RaftNode implements KeelServer, AutoCloseable {
     holder[0] = keel;
     keel.forwarding = forwarding;
     keel.reconfiguration.forwardVia(forwarding);
-    snapshotTrigger.scheduleWithFixedDelay(keel::expireLeases, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    keel.leases.schedule(snapshotTrigger);
     snapshotTrigger.scheduleWithFixedDelay(keel::membershipPass, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-    snapshotTrigger.scheduleWithFixedDelay(keel::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
-        java.util.concurrent.TimeUnit.MILLISECONDS);
     java.util.concurrent.ScheduledExecutorService watchSync = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "keel-watch-sync");
       t.setDaemon(true);
@@ -499,96 +505,29 @@ public final class RaftNode implements KeelServer, AutoCloseable {
 
   // ---------------------------------------------------------------- leases
 
-  /** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
-  static final long MAX_LEASE_TTL = 9_000_000_000L;
-
-  /** etcd's minimum lease TTL: 1.5 election timeouts (in whole heartbeat ticks), rounded up to seconds. */
-  long minLeaseTtlSeconds() {
-    long ticks = config.electionTimeoutMs() / config.heartbeatIntervalMs();
-    long minMs = (3 * ticks / 2) * config.heartbeatIntervalMs();
-    return (minMs + 999) / 1000;
-  }
-
   @Override
   public CompletionStage<io.keel.api.lease.LeaseGrant> leaseGrant(long id, long ttlSeconds) {
-    if (ttlSeconds > MAX_LEASE_TTL) {
-      return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
-    }
-    long ttl = Math.max(ttlSeconds, minLeaseTtlSeconds());
-    long leaseId = id != 0 ? id : newLeaseId();
-    if (leaseId < 0) {
-      // etcd's lease IDs are positive int64s; a negative one can never be found again by etcdctl
-      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
-    }
-    return propose(new Command.LeaseGrant(leaseId, ttl), Long.class)
-        .thenApply(revision -> new io.keel.api.lease.LeaseGrant(revision, leaseId, ttl));
-  }
-
-  private long newLeaseId() {
-    long candidate;
-    do {
-      candidate = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-    } while (candidate == 0 || store().leaseExists(candidate));
-    return candidate;
+    return leases.grant(id, ttlSeconds);
   }
 
   @Override
   public CompletionStage<Long> leaseRevoke(long id) {
-    return propose(new Command.LeaseRevoke(id), Long.class);
+    return leases.revoke(id);
   }
 
   @Override
   public CompletionStage<Long> leaseRenew(long id) {
-    if (!raft.node().isLeader()) {
-      PeerId leader = raft.node().getLeaderId();
-      if (leader == null || leader.isEmpty()) {
-        return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
-      }
-      return forwarding.renew(leader, id).thenApply(Long.class::cast);
-    }
-    return renewHere(id);
-  }
-
-  /** Renews on this member, which must be the leader (the primary lessor). */
-  CompletionStage<Long> renewHere(long id) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.LEADER_CHANGED.exception());
-    }
-    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = store().lease(id);
-    if (lease.isEmpty()) {
-      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
-    }
-    raft.lessor().renew(id, lease.get().ttlSeconds());
-    return CompletableFuture.completedFuture(lease.get().ttlSeconds());
+    return leases.renew(id);
   }
 
   @Override
   public CompletionStage<io.keel.api.lease.LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
-    if (raft.node().isLeader()) {
-      return CompletableFuture.completedFuture(timeToLive(id, withKeys, null));
-    }
-    PeerId leader = raft.node().getLeaderId();
-    if (leader == null || leader.isEmpty()) {
-      return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
-    }
-    // only the leader's clock knows how much time is left; the rest is read here once this member
-    // has applied everything the leader had committed (a ReadIndex), as etcd forwards it whole
-    return forwarding.remaining(leader, id).thenCompose(r -> linearized().thenApply(
-        ignored -> timeToLive(id, withKeys, (Long) r)));
+    return leases.timeToLive(id, withKeys);
   }
 
-  private io.keel.api.lease.LeaseTimeToLive timeToLive(long id, boolean withKeys, Long remainingFromLeader) {
-    MvccStore s = store();
-    long revision = s.currentRevision();
-    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = s.lease(id);
-    if (lease.isEmpty() || (remainingFromLeader != null && remainingFromLeader < 0)) {
-      return new io.keel.api.lease.LeaseTimeToLive(revision, id, -1, 0, List.of());
-    }
-    io.keel.mvcc.LeaseInfo l = lease.get();
-    long remaining = remainingFromLeader != null ? remainingFromLeader
-        : raft.lessor().remainingSeconds(id, l.ttlSeconds());
-    return new io.keel.api.lease.LeaseTimeToLive(revision, id, remaining, l.ttlSeconds(),
-        withKeys ? l.keys() : List.of());
+  @Override
+  public CompletionStage<List<Long>> leases() {
+    return leases.leases();
   }
 
   /** Completes once this member has applied everything committed when it was called (ReadIndex). */
@@ -605,55 +544,6 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       }
     });
     return done;
-  }
-
-  @Override
-  public CompletionStage<List<Long>> leases() {
-    return CompletableFuture.completedFuture(store().leases().stream().map(io.keel.mvcc.LeaseInfo::id).toList());
-  }
-
-  /** How often the leader records remaining lease TTLs in the log. */
-  static final long LEASE_CHECKPOINT_MS = 5_000;
-
-  /**
-   * The leader's checkpoint: remaining TTLs go through the log so that a new leader (or this one
-   * after a restart) continues each lease's clock instead of granting it a full TTL again.
-   */
-  private void checkpointLeases() {
-    try {
-      if (!raft.node().isLeader()) {
-        return;
-      }
-      long[][] remaining = raft.lessor().snapshotRemaining(1000);
-      if (remaining[0].length == 0) {
-        return;
-      }
-      Command.LeaseCheckpoint cp = new Command.LeaseCheckpoint(remaining[0], remaining[1]);
-      raft.apply(cp, ByteBuffer.wrap(CommandCodec.encode(cp)));
-    } catch (RuntimeException e) {
-      LOG.warn("lease checkpoint failed", e);
-    }
-  }
-
-  /** The primary lessor's tick: propose a revoke for every lease past its deadline. */
-  private void expireLeases() {
-    try {
-      if (!raft.node().isLeader()) {
-        return;
-      }
-      for (long id : raft.lessor().expired()) {
-        propose(new Command.LeaseRevoke(id), Long.class).whenComplete((rev, err) -> {
-          if (err != null) {
-            raft.lessor().revokeFailed(id);
-            LOG.warn("lease revoke on expiry failed id={} error={}", Long.toHexString(id), err.toString());
-          } else {
-            LOG.debug("lease expired id={} revision={}", Long.toHexString(id), rev);
-          }
-        });
-      }
-    } catch (RuntimeException e) {
-      LOG.error("lease expiry tick failed", e);
-    }
   }
 
   // ---------------------------------------------------------------- maintenance

@@ -10,6 +10,7 @@ import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.keel.api.EtcdException;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -188,12 +189,9 @@ final class KvStateMachine extends StateMachineAdapter {
     } else if (command instanceof Command.Compact c) {
       return s.compact(c.request().revision());
     } else if (command instanceof Command.LeaseGrant g) {
-      s.grantLease(g.id(), g.ttlSeconds());
-      lessor.granted(g.id(), g.ttlSeconds());
-      return s.currentRevision();
+      return lessor.grant(g.id(), g.ttlSeconds());
     } else if (command instanceof Command.LeaseCheckpoint c) {
-      lessor.checkpoint(c.ids(), c.remainingMs());
-      return s.currentRevision();
+      return lessor.checkpoint(c.ids(), c.remainingMs());
     } else if (command instanceof Command.AlarmChange a) {
       membership.alarm(a);
       return s.currentRevision();
@@ -213,9 +211,7 @@ final class KvStateMachine extends StateMachineAdapter {
       membership.publish(p);
       return s.currentRevision();
     } else if (command instanceof Command.LeaseRevoke r) {
-      long revision = s.revokeLease(r.id());
-      lessor.revoked(r.id());
-      return revision;
+      return lessor.revoke(r.id());
     }
     throw new IllegalStateException("unknown command " + command);
   }
@@ -319,7 +315,7 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public void onLeaderStart(long term) {
     this.term = term;
-    lessor.promote(store);
+    lessor.promote();
     LOG.info("became leader term={}", term);
   }
 

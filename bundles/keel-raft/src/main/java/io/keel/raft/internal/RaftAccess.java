@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.entity.Task;
 import io.keel.api.EtcdException;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -16,16 +17,25 @@ import java.util.function.LongConsumer;
  */
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
-  private final Lessor lessor = new Lessor(System::nanoTime);
+  private final Lessor lessor;
   private final CompletionPool completions = new CompletionPool("keel-complete", CompletionPool.defaultThreads());
   private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
   private volatile Node node;
 
-  public RaftAccess(LongConsumer afterApply) {
+  /**
+   * @param lessor the member's lessor, which the state machine applies lease commands to and tells
+   *     of leadership; it serves whichever store the state machine holds
+   */
+  public RaftAccess(Lessor lessor, LongConsumer afterApply) {
+    this.lessor = lessor;
     this.fsm = new KvStateMachine(afterApply, lessor, completions);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
-    fsm.onStoreReplaced(watchHub::attach);
+    lessor.recover(fsm.store());
+    fsm.onStoreReplaced(s -> {
+      watchHub.attach(s);
+      lessor.recover(s);
+    });
   }
 
   public io.keel.mvcc.WatchHub watchHub() {

@@ -36,12 +36,16 @@ import java.util.function.Supplier;
  * up identical, which {@link #hashKv} shows.
  *
  * <p><b>Threads.</b> The mutating methods ({@code put}, {@code deleteRange}, {@code txn}, {@code
- * compact}, {@code grantLease}, {@code revokeLease}) must be called from one thread, the raft apply
+ * compact}, and the {@link Lessor}'s grant and revoke) must be called from one thread, the raft apply
  * thread, in log order. {@link #range}, {@link #currentRevision}, {@link #compactRevision} and
  * {@link #approximateSizeBytes} may be called from any thread and take no lock: they read the
  * revision published by the last completed write, so they never see half of a txn (see {@code
  * KeyIndex} for why that is safe). Lease queries, {@link #writeSnapshot} and {@link #hashKv} take
  * {@code applyLock}, which every mutation holds, so they see the store between two writes.
+ *
+ * <p><b>Leases.</b> The lease table (IDs, TTLs, attached keys) is part of this state and of its
+ * snapshot; everything else reaches it through the {@link Lessor}, which owns every lease concern
+ * (hence the package-private lease methods here).
  *
  * <p><b>Errors.</b> An {@link io.keel.api.EtcdException} is etcd's answer to the request, and the
  * store is left exactly as before it. Any other exception means a broken invariant: the caller must
@@ -106,7 +110,7 @@ public final class MvccStore {
   }
 
   /** Registers a lease: LEASE_EXIST if the ID is taken (and, as etcd, LEASE_NOT_FOUND for ID 0, LEASE_TTL_TOO_LARGE). */
-  public void grantLease(long id, long ttlSeconds) {
+  void grantLease(long id, long ttlSeconds) {
     locked(() -> {
       applier.grantLease(id, ttlSeconds);
       return null;
@@ -117,20 +121,20 @@ public final class MvccStore {
    * Deletes the lease's keys in key order within one new revision, then the lease; LEASE_NOT_FOUND
    * if it does not exist. Returns the store revision afterwards (unchanged if no key was attached).
    */
-  public long revokeLease(long id) {
+  long revokeLease(long id) {
     return locked(() -> applier.revokeLease(id));
   }
 
-  public boolean leaseExists(long id) {
+  boolean leaseExists(long id) {
     return locked(() -> state.leaseLocked(id) != null);
   }
 
-  public Optional<LeaseInfo> lease(long id) {
+  Optional<LeaseInfo> lease(long id) {
     return locked(() -> Optional.ofNullable(state.leaseLocked(id)));
   }
 
   /** Every lease, by ascending ID. */
-  public List<LeaseInfo> leases() {
+  List<LeaseInfo> leases() {
     return locked(state::leasesLocked);
   }
 

@@ -1,7 +1,8 @@
 /**
  * Keel's MVCC key-value store with etcd 3.4's semantics, revision for revision: {@link
  * io.keel.mvcc.MvccStore} (ranges, puts, deletes, txns, compaction, lease attachments, snapshots,
- * hashes) and {@link io.keel.mvcc.RequestChecks} (etcd's validation before a request is proposed).
+ * hashes), {@link io.keel.mvcc.Lessor} (every lease concern: grants, revokes, renewals, expiry,
+ * checkpoints) and {@link io.keel.mvcc.RequestChecks} (etcd's validation before a request is proposed).
  *
  * <p>Storage decision: the store lives in memory. Durability is the Raft log's (SOFAJRaft fsyncs
  * every entry on a quorum before it is applied) plus snapshots: the raft bundle calls {@code

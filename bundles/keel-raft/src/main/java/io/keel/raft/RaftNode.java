@@ -1,9 +1,7 @@
 package io.keel.raft;
 
-import com.alipay.sofa.jraft.entity.PeerId;
 import io.keel.api.Alarm;
 import io.keel.api.Cluster;
-import io.keel.api.EtcdError;
 import io.keel.api.HashKv;
 import io.keel.api.Kv;
 import io.keel.api.Leases;
@@ -24,19 +22,22 @@ import io.keel.api.kv.RangeRequest;
 import io.keel.api.kv.RangeResponse;
 import io.keel.api.kv.TxnRequest;
 import io.keel.api.kv.TxnResponse;
+import io.keel.api.lease.LeaseGrant;
+import io.keel.api.lease.LeaseTimeToLive;
 import io.keel.api.watch.Watch;
 import io.keel.api.watch.WatchSink;
 import io.keel.api.watch.WatchSpec;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.internal.ClusterView;
 import io.keel.raft.internal.Command;
-import io.keel.raft.internal.CommandCodec;
 import io.keel.raft.internal.Forwarding;
 import io.keel.raft.internal.Identity;
 import io.keel.raft.internal.RaftAccess;
 import io.keel.raft.internal.bootstrap.MemberStartup;
 import io.keel.raft.internal.bootstrap.StaticMembership;
 import io.keel.raft.internal.kv.KvRequests;
+import io.keel.raft.internal.lease.LeaseGateway;
+import io.keel.raft.internal.lease.RaftLeadership;
 import io.keel.raft.internal.kv.WatchSync;
 import io.keel.raft.internal.maintenance.MaintenanceOps;
 import io.keel.raft.internal.maintenance.SnapshotTrigger;
@@ -52,7 +53,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +102,7 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
   private final RemovalWatch removal;
   private final MaintenanceOps maintenance;
   private final Publisher publisher;
+  private final LeaseGateway leases;
 
   private RaftNode(MemberStartup.Started s) {
     this.config = s.config();
@@ -127,6 +128,8 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
     this.maintenance = new MaintenanceOps(raft, proposer, reads, table);
     this.publisher = new Publisher(raft, proposer, background, memberId, config.name(), clientUrls,
         identity.clusterId());
+    this.leases = new LeaseGateway(raft.lessor(), proposer::propose,
+        new RaftLeadership(raft, () -> forwarding, reads::linearized));
   }
 
   /** Starts this member from its configuration and waits (bounded) until a leader is known. */
@@ -135,10 +138,8 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
     MemberStartup.Started started = MemberStartup.start(config, new StaticMembership(), leaderSide);
     RaftNode node = new RaftNode(started);
     leaderSide.bind(node);
-    node.background.scheduleWithFixedDelay(node::expireLeases, 100, 100, TimeUnit.MILLISECONDS);
+    node.leases.schedule(node.background);
     node.background.scheduleWithFixedDelay(node::membershipPass, 1, 1, TimeUnit.SECONDS);
-    node.background.scheduleWithFixedDelay(node::checkpointLeases, LEASE_CHECKPOINT_MS, LEASE_CHECKPOINT_MS,
-        TimeUnit.MILLISECONDS);
     node.watchSync = WatchSync.start(node.raft.watchHub());
     try {
       MemberStartup.settle(started);
@@ -199,160 +200,39 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
 
   /** Seconds left of a lease on this member's clock (the leader's), -1 if there is no such lease. */
   long remainingHere(long leaseId) {
-    return store().lease(leaseId).map(l -> raft.lessor().remainingSeconds(leaseId, l.ttlSeconds())).orElse(-1L);
+    return raft.lessor().remainingSeconds(leaseId);
   }
 
-  /** The one propose path ({@link Proposer}), as the lease requests below use it. */
-  private <T> CompletionStage<T> propose(Command command, Class<T> type) {
-    return proposer.propose(command, type);
-  }
-
-  /** Completes once this member has applied everything committed when it was called (ReadIndex). */
-  private CompletableFuture<Void> linearized() {
-    return reads.linearized();
+  /** A lease renewal a follower forwarded here (this member must lead: the primary lessor). */
+  CompletionStage<Long> renewHere(long leaseId) {
+    return leases.renewHere(leaseId);
   }
 
   // ---------------------------------------------------------------- leases
 
-  /** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
-  static final long MAX_LEASE_TTL = 9_000_000_000L;
-
-  /** etcd's minimum lease TTL: 1.5 election timeouts (in whole heartbeat ticks), rounded up to seconds. */
-  long minLeaseTtlSeconds() {
-    long ticks = config.electionTimeoutMs() / config.heartbeatIntervalMs();
-    long minMs = (3 * ticks / 2) * config.heartbeatIntervalMs();
-    return (minMs + 999) / 1000;
-  }
-
   @Override
-  public CompletionStage<io.keel.api.lease.LeaseGrant> leaseGrant(long id, long ttlSeconds) {
-    if (ttlSeconds > MAX_LEASE_TTL) {
-      return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
-    }
-    long ttl = Math.max(ttlSeconds, minLeaseTtlSeconds());
-    long leaseId = id != 0 ? id : newLeaseId();
-    if (leaseId < 0) {
-      // etcd's lease IDs are positive int64s; a negative one can never be found again by etcdctl
-      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
-    }
-    return propose(new Command.LeaseGrant(leaseId, ttl), Long.class)
-        .thenApply(revision -> new io.keel.api.lease.LeaseGrant(revision, leaseId, ttl));
-  }
-
-  private long newLeaseId() {
-    long candidate;
-    do {
-      candidate = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-    } while (candidate == 0 || store().leaseExists(candidate));
-    return candidate;
+  public CompletionStage<LeaseGrant> leaseGrant(long id, long ttlSeconds) {
+    return leases.grant(id, ttlSeconds);
   }
 
   @Override
   public CompletionStage<Long> leaseRevoke(long id) {
-    return propose(new Command.LeaseRevoke(id), Long.class);
+    return leases.revoke(id);
   }
 
   @Override
   public CompletionStage<Long> leaseRenew(long id) {
-    if (!raft.node().isLeader()) {
-      PeerId leader = raft.node().getLeaderId();
-      if (leader == null || leader.isEmpty()) {
-        return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
-      }
-      return forwarding.renew(leader, id).thenApply(Long.class::cast);
-    }
-    return renewHere(id);
-  }
-
-  /** Renews on this member, which must be the leader (the primary lessor). */
-  CompletionStage<Long> renewHere(long id) {
-    if (!raft.node().isLeader()) {
-      return CompletableFuture.failedFuture(EtcdError.LEADER_CHANGED.exception());
-    }
-    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = store().lease(id);
-    if (lease.isEmpty()) {
-      return CompletableFuture.failedFuture(EtcdError.LEASE_NOT_FOUND.exception());
-    }
-    raft.lessor().renew(id, lease.get().ttlSeconds());
-    return CompletableFuture.completedFuture(lease.get().ttlSeconds());
+    return leases.renew(id);
   }
 
   @Override
-  public CompletionStage<io.keel.api.lease.LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
-    if (raft.node().isLeader()) {
-      return CompletableFuture.completedFuture(timeToLive(id, withKeys, null));
-    }
-    PeerId leader = raft.node().getLeaderId();
-    if (leader == null || leader.isEmpty()) {
-      return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
-    }
-    // only the leader's clock knows how much time is left; the rest is read here once this member
-    // has applied everything the leader had committed (a ReadIndex), as etcd forwards it whole
-    return forwarding.remaining(leader, id).thenCompose(r -> linearized().thenApply(
-        ignored -> timeToLive(id, withKeys, (Long) r)));
-  }
-
-  private io.keel.api.lease.LeaseTimeToLive timeToLive(long id, boolean withKeys, Long remainingFromLeader) {
-    MvccStore s = store();
-    long revision = s.currentRevision();
-    java.util.Optional<io.keel.mvcc.LeaseInfo> lease = s.lease(id);
-    if (lease.isEmpty() || (remainingFromLeader != null && remainingFromLeader < 0)) {
-      return new io.keel.api.lease.LeaseTimeToLive(revision, id, -1, 0, List.of());
-    }
-    io.keel.mvcc.LeaseInfo l = lease.get();
-    long remaining = remainingFromLeader != null ? remainingFromLeader
-        : raft.lessor().remainingSeconds(id, l.ttlSeconds());
-    return new io.keel.api.lease.LeaseTimeToLive(revision, id, remaining, l.ttlSeconds(),
-        withKeys ? l.keys() : List.of());
+  public CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
+    return leases.timeToLive(id, withKeys);
   }
 
   @Override
   public CompletionStage<List<Long>> leases() {
-    return CompletableFuture.completedFuture(store().leases().stream().map(io.keel.mvcc.LeaseInfo::id).toList());
-  }
-
-  /** How often the leader records remaining lease TTLs in the log. */
-  static final long LEASE_CHECKPOINT_MS = 5_000;
-
-  /**
-   * The leader's checkpoint: remaining TTLs go through the log so that a new leader (or this one
-   * after a restart) continues each lease's clock instead of granting it a full TTL again.
-   */
-  private void checkpointLeases() {
-    try {
-      if (!raft.node().isLeader()) {
-        return;
-      }
-      long[][] remaining = raft.lessor().snapshotRemaining(1000);
-      if (remaining[0].length == 0) {
-        return;
-      }
-      Command.LeaseCheckpoint cp = new Command.LeaseCheckpoint(remaining[0], remaining[1]);
-      raft.apply(cp, ByteBuffer.wrap(CommandCodec.encode(cp)));
-    } catch (RuntimeException e) {
-      LOG.warn("lease checkpoint failed", e);
-    }
-  }
-
-  /** The primary lessor's tick: propose a revoke for every lease past its deadline. */
-  private void expireLeases() {
-    try {
-      if (!raft.node().isLeader()) {
-        return;
-      }
-      for (long id : raft.lessor().expired()) {
-        propose(new Command.LeaseRevoke(id), Long.class).whenComplete((rev, err) -> {
-          if (err != null) {
-            raft.lessor().revokeFailed(id);
-            LOG.warn("lease revoke on expiry failed id={} error={}", Long.toHexString(id), err.toString());
-          } else {
-            LOG.debug("lease expired id={} revision={}", Long.toHexString(id), rev);
-          }
-        });
-      }
-    } catch (RuntimeException e) {
-      LOG.error("lease expiry tick failed", e);
-    }
+    return leases.leases();
   }
 
   // ---------------------------------------------------------------- maintenance

@@ -9,15 +9,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Which keys hang on which lease (the bookkeeping half of etcd's lessor). Invariant, kept by
- * {@link WriteTxn}: a key is in lease L's set iff its live version's {@code lease} is L, and every
- * such L exists here. Ordered maps only, so listings and revocations are deterministic.
+ * Which keys hang on which lease: the replicated half of the {@link io.keel.mvcc.Lessor}, kept in
+ * the store's state so that it changes with the store's writes and rolls back with them.
+ * Invariant, kept by {@link WriteTxn}: a key is in lease L's set iff its live version's {@code
+ * lease} is L, and every such L exists here. Ordered maps only, so listings and revocations are deterministic.
  *
  * <p>Not thread-safe: mutated by the apply thread, read under the store's apply lock.
  */
 final class LeaseTable {
-  /** etcd's {@code MaxLeaseTTL}: 9,000,000,000 seconds. */
-  static final long MAX_LEASE_TTL_SECONDS = 9_000_000_000L;
+  /** The snapshot reader's name for {@link io.keel.mvcc.Lessor#MAX_TTL_SECONDS}. */
+  static final long MAX_LEASE_TTL_SECONDS = io.keel.mvcc.Lessor.MAX_TTL_SECONDS;
 
   private static final class Lease {
     final long ttlSeconds;

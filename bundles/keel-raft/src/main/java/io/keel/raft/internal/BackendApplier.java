@@ -8,14 +8,15 @@ import io.keel.api.kv.PutRequest;
 import io.keel.api.kv.PutResponse;
 import io.keel.api.kv.TxnRequest;
 import io.keel.api.kv.TxnResponse;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.internal.apply.Applier;
 import java.util.function.Supplier;
 
 /**
  * The base of the applier chain (etcd's {@code applierV3backend}): changes the store, the lessor's
- * replicated lease state and the member table. Lives next to {@link Lessor} and {@link Membership}
- * because their apply hooks are theirs alone (package-private).
+ * replicated lease state and the member table. Lives next to {@link Membership} because its apply
+ * hooks are package-private.
  */
 final class BackendApplier implements Applier {
   private final Supplier<MvccStore> store;
@@ -51,23 +52,17 @@ final class BackendApplier implements Applier {
 
   @Override
   public long leaseGrant(Command.LeaseGrant g) {
-    MvccStore s = store.get();
-    s.grantLease(g.id(), g.ttlSeconds());
-    lessor.granted(g.id(), g.ttlSeconds());
-    return s.currentRevision();
+    return lessor.grant(g.id(), g.ttlSeconds());
   }
 
   @Override
   public long leaseRevoke(Command.LeaseRevoke r) {
-    long revision = store.get().revokeLease(r.id());
-    lessor.revoked(r.id());
-    return revision;
+    return lessor.revoke(r.id());
   }
 
   @Override
   public long leaseCheckpoint(Command.LeaseCheckpoint c) {
-    lessor.checkpoint(c.ids(), c.remainingMs());
-    return store.get().currentRevision();
+    return lessor.checkpoint(c.ids(), c.remainingMs());
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import io.keel.api.EtcdException;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.internal.apply.Applier;
 import io.keel.raft.internal.apply.Quota;
@@ -256,7 +257,7 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public void onLeaderStart(long term) {
     this.term = term;
-    lessor.promote(store);
+    lessor.promote();
     LOG.info("became leader term={}", term);
   }
 

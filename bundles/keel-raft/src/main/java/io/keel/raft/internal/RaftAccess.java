@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.entity.Task;
 import io.keel.api.EtcdException;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,7 @@ import java.util.function.LongConsumer;
  */
 public final class RaftAccess implements AutoCloseable {
   private final KvStateMachine fsm;
-  private final Lessor lessor = new Lessor(System::nanoTime);
+  private final Lessor lessor;
   private final CompletionPool completions = new CompletionPool("keel-complete", CompletionPool.defaultThreads());
   private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
@@ -25,14 +26,21 @@ public final class RaftAccess implements AutoCloseable {
   private final io.keel.raft.internal.apply.Quota quota;
 
   /**
+   * @param lessor the member's lessor, which the state machine applies lease commands to and tells
+   *     of leadership; it serves whichever store the state machine holds
    * @param afterApply called with the applied index after each batch (e.g. to trigger snapshots)
    * @param quotaBackendBytes the backend quota (etcd's quota-backend-bytes)
    */
-  public RaftAccess(LongConsumer afterApply, long quotaBackendBytes) {
+  public RaftAccess(Lessor lessor, LongConsumer afterApply, long quotaBackendBytes) {
+    this.lessor = lessor;
     this.quota = new io.keel.raft.internal.apply.Quota(quotaBackendBytes, this::storeSizeBytes);
     this.fsm = new KvStateMachine(afterApply, lessor, completions, quota);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
-    fsm.onStoreReplaced(watchHub::attach);
+    lessor.recover(fsm.store());
+    fsm.onStoreReplaced(s -> {
+      watchHub.attach(s);
+      lessor.recover(s);
+    });
   }
 
   private long storeSizeBytes() {

@@ -10,6 +10,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import io.keel.api.config.KeelConfig;
+import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.BackupFormat;
 import io.keel.raft.internal.ClusterView;
@@ -74,7 +75,9 @@ public final class MemberStartup {
       return t;
     });
     SnapshotTrigger snapshots = new SnapshotTrigger(config.snapshotCount(), background);
-    RaftAccess raft = new RaftAccess(snapshots::applied, config.quotaBackendBytes());
+    Lessor lessor = new Lessor(System::nanoTime,
+        Lessor.minTtlSeconds(config.electionTimeoutMs(), config.heartbeatIntervalMs()));
+    RaftAccess raft = new RaftAccess(lessor, snapshots::applied, config.quotaBackendBytes());
     Path restoreFile = config.dataDir().toAbsolutePath().resolve("restore").resolve("kv.snap");
     boolean restored = seedFromRestore(raftDir, restoreFile, raft);
 

@@ -120,13 +120,14 @@ public final class LeaseGateway {
   void revokeExpired() {
     try {
       if (leadership.isLeader()) {
-        lessor.revokeExpired(id -> proposer.propose(new Command.LeaseRevoke(id), Long.class).whenComplete((rev, err) -> {
-          if (err != null) {
-            LOG.warn("lease revoke on expiry failed id={} error={}", Long.toHexString(id), err.toString());
-          } else {
-            LOG.debug("lease expired id={} revision={}", Long.toHexString(id), rev);
-          }
-        }));
+        lessor.revokeExpired(id -> proposer.propose(new Command.LeaseRevoke(id), Long.class)
+            .whenComplete((rev, err) -> {
+              if (err != null) {
+                LOG.warn("lease revoke on expiry failed id={} error={}", Long.toHexString(id), err.toString());
+              } else {
+                LOG.debug("lease expired id={} revision={}", Long.toHexString(id), rev);
+              }
+            }));
       }
     } catch (RuntimeException e) {
       LOG.error("lease expiry tick failed", e);

@@ -9,7 +9,6 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
 final class LeaseKeepaliveCommand extends LoadCommand {
 
   @Option(names = "--total", defaultValue = "10000", description = "total keep-alive requests [${DEFAULT-VALUE}]")
-  long total;
+  long total; // read by LoadCommand.total()
 
   @Option(names = "--ttl", defaultValue = "100", description = "TTL of the granted leases, seconds [${DEFAULT-VALUE}]")
   long ttl;
@@ -38,20 +37,8 @@ final class LeaseKeepaliveCommand extends LoadCommand {
   private long[] leases;
 
   @Override
-  String name() {
-    return "lease-keepalive";
-  }
-
-  @Override
-  long total() {
-    return total;
-  }
-
-  @Override
   Map<String, Object> params() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("ttl", ttl);
-    return m;
+    return ordered("ttl", ttl);
   }
 
   @Override

@@ -6,12 +6,16 @@ import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,6 +23,9 @@ import picocli.CommandLine.Spec;
  * (not measured), run the measured phase with a progress line, tear down, print the summary.
  * Closed-loop workloads only say what request number {@code seq} is; others override
  * {@link #measure}.
+ *
+ * <p>Each subcommand declares its own {@code --total} (and {@code --rate}, where it has one), each
+ * with a description in its own words; this class reads them through the command's picocli model.
  */
 abstract class LoadCommand implements Callable<Integer> {
 
@@ -28,14 +35,18 @@ abstract class LoadCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** The "bench" name in the JSON line. */
-  abstract String name();
+  /** The "bench" name in the JSON line: the subcommand's name. */
+  final String name() {
+    return spec.name();
+  }
 
   /** Workload parameters reported in the JSON line (after conns and clients). */
   abstract Map<String, Object> params();
 
-  /** Measured requests (for the progress line). */
-  abstract long total();
+  /** Measured requests (for the progress line): the command's {@code --total}. */
+  long total() {
+    return spec.findOption("--total").<Long>getValue();
+  }
 
   void validate() {
   }
@@ -51,9 +62,10 @@ abstract class LoadCommand implements Callable<Integer> {
     throw new UnsupportedOperationException(name() + " overrides measure()");
   }
 
-  /** Requests per second over all clients, 0 for as fast as answers come. */
+  /** Requests per second over all clients ({@code --rate}), 0 for as fast as answers come. */
   double rate() {
-    return 0;
+    OptionSpec rate = spec.findOption("--rate");
+    return rate == null ? 0 : rate.<Double>getValue();
   }
 
   /** Runs the measured phase, recording into {@code stats}; returns the elapsed nanoseconds. */
@@ -91,7 +103,7 @@ abstract class LoadCommand implements Callable<Integer> {
         complete = false;
       }
       teardown(run);
-      Map<String, Object> params = new java.util.LinkedHashMap<>();
+      Map<String, Object> params = new LinkedHashMap<>();
       params.put("endpoints", String.join(",", load.endpoints));
       params.put("conns", load.conns);
       params.put("clients", load.clients);
@@ -115,6 +127,24 @@ abstract class LoadCommand implements Callable<Integer> {
   record Run(Connections conns, ScheduledThreadPoolExecutor timer, LoadOptions load) {
   }
 
+  /** An ordered map of alternating names and values, for {@link #params()}. */
+  static Map<String, Object> ordered(Object... namesAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return m;
+  }
+
+  /** Per-client senders of one unary method: each client sends, on its connection, {@code request(seq)}. */
+  static <Q> IntFunction<ClosedLoop.Requester> unaryRequesters(Run run, MethodDescriptor<Q, ?> method,
+      LongFunction<Q> request) {
+    return client -> {
+      Channel ch = run.conns().forClient(client);
+      return (seq, done) -> unary(ch, method, run.conns().callOptions(), request.apply(seq), done);
+    };
+  }
+
   /** Starts one unary call; {@code done} hears its outcome once. */
   static <Q, R> void unary(Channel ch, MethodDescriptor<Q, R> method, CallOptions options, Q request,
       ClosedLoop.Completion done) {
@@ -123,7 +153,7 @@ abstract class LoadCommand implements Callable<Integer> {
 
   /** Starts one unary call; {@code answer} sees the response before {@code done} hears success. */
   static <Q, R> void unary(Channel ch, MethodDescriptor<Q, R> method, CallOptions options, Q request,
-      java.util.function.Consumer<R> answer, ClosedLoop.Completion done) {
+      Consumer<R> answer, ClosedLoop.Completion done) {
     ClientCalls.asyncUnaryCall(ch.newCall(method, options), request, new StreamObserver<R>() {
       @Override
       public void onNext(R value) {

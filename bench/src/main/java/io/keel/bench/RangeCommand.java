@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
-import io.grpc.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +30,7 @@ final class RangeCommand extends LoadCommand {
   String end;
 
   @Option(names = "--total", defaultValue = "10000", description = "total range requests [${DEFAULT-VALUE}]")
-  long total;
+  long total; // read by LoadCommand.total()
 
   @Option(names = "--consistency", defaultValue = "l", description = "l (linearizable) or s (serializable) [${DEFAULT-VALUE}]")
   String consistency;
@@ -43,7 +42,7 @@ final class RangeCommand extends LoadCommand {
   boolean countOnly;
 
   @Option(names = "--rate", defaultValue = "0", description = "most ranges per second, 0 for no limit [${DEFAULT-VALUE}]")
-  double rate;
+  double rate; // read by LoadCommand.rate()
 
   @Option(names = "--key-space-size", defaultValue = "1000", description = "without KEY: keys to fill and read [${DEFAULT-VALUE}]")
   long keySpaceSize;
@@ -56,21 +55,6 @@ final class RangeCommand extends LoadCommand {
 
   @Option(names = "--no-prefill", description = "without KEY: the keys are already there; do not write them")
   boolean noPrefill;
-
-  @Override
-  String name() {
-    return "range";
-  }
-
-  @Override
-  long total() {
-    return total;
-  }
-
-  @Override
-  double rate() {
-    return rate;
-  }
 
   @Override
   void validate() {
@@ -112,11 +96,8 @@ final class RangeCommand extends LoadCommand {
     }
     ByteString value = Keys.randomBytes(valSize);
     int clients = (int) Math.min(keySpaceSize, Math.max(load.clients, 64));
-    prepare("prefill of " + keySpaceSize + " keys", run, clients, keySpaceSize, client -> {
-      Channel ch = run.conns().forClient(client);
-      return (seq, done) -> unary(ch, KVGrpc.getPutMethod(), run.conns().callOptions(),
-          PutRequest.newBuilder().setKey(Keys.key(keySize, seq)).setValue(value).build(), done);
-    });
+    prepare("prefill of " + keySpaceSize + " keys", run, clients, keySpaceSize, unaryRequesters(run,
+        KVGrpc.getPutMethod(), seq -> PutRequest.newBuilder().setKey(Keys.key(keySize, seq)).setValue(value).build()));
   }
 
   @Override
@@ -132,13 +113,7 @@ final class RangeCommand extends LoadCommand {
       }
     }
     RangeRequest fixed = template.build();
-    return client -> {
-      Channel ch = run.conns().forClient(client);
-      return (seq, done) -> {
-        RangeRequest req = key != null ? fixed
-            : fixed.toBuilder().setKey(Keys.key(keySize, ThreadLocalRandom.current().nextLong(keySpaceSize))).build();
-        unary(ch, KVGrpc.getRangeMethod(), run.conns().callOptions(), req, done);
-      };
-    };
+    return unaryRequesters(run, KVGrpc.getRangeMethod(), seq -> key != null ? fixed
+        : fixed.toBuilder().setKey(Keys.key(keySize, ThreadLocalRandom.current().nextLong(keySpaceSize))).build());
   }
 }

@@ -5,11 +5,10 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
-import io.grpc.Channel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,13 +20,10 @@ import picocli.CommandLine.Option;
 final class TxnPutCommand extends LoadCommand {
 
   @Option(names = "--total", defaultValue = "10000", description = "total txn requests [${DEFAULT-VALUE}]")
-  long total;
+  long total; // read by LoadCommand.total()
 
-  @Option(names = "--key-size", defaultValue = "8", description = "key size, bytes [${DEFAULT-VALUE}]")
-  int keySize;
-
-  @Option(names = "--val-size", defaultValue = "8", description = "value size, bytes [${DEFAULT-VALUE}]")
-  int valSize;
+  @Mixin
+  KeyValueOptions kv;
 
   @Option(names = "--txn-ops", defaultValue = "1", description = "puts per txn [${DEFAULT-VALUE}]")
   int txnOps;
@@ -36,26 +32,11 @@ final class TxnPutCommand extends LoadCommand {
   long keySpaceSize;
 
   @Option(names = "--rate", defaultValue = "0", description = "most txns per second, 0 for no limit [${DEFAULT-VALUE}]")
-  double rate;
-
-  @Override
-  String name() {
-    return "txn-put";
-  }
-
-  @Override
-  long total() {
-    return total;
-  }
-
-  @Override
-  double rate() {
-    return rate;
-  }
+  double rate; // read by LoadCommand.rate()
 
   @Override
   void validate() {
-    Keys.checkKeySpace(keySize, keySpaceSize);
+    Keys.checkKeySpace(kv.keySize, keySpaceSize);
     if (txnOps < 1) {
       throw new BenchException("--txn-ops must be at least 1");
     }
@@ -63,28 +44,19 @@ final class TxnPutCommand extends LoadCommand {
 
   @Override
   Map<String, Object> params() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("key_size", keySize);
-    m.put("val_size", valSize);
-    m.put("txn_ops", txnOps);
-    m.put("key_space_size", keySpaceSize);
-    return m;
+    return ordered("key_size", kv.keySize, "val_size", kv.valSize, "txn_ops", txnOps, "key_space_size", keySpaceSize);
   }
 
   @Override
   IntFunction<ClosedLoop.Requester> requesters(Run run) {
-    ByteString value = Keys.randomBytes(valSize);
-    return client -> {
-      Channel ch = run.conns().forClient(client);
-      return (seq, done) -> {
-        TxnRequest.Builder txn = TxnRequest.newBuilder();
-        for (int j = 0; j < txnOps; j++) {
-          long n = (seq * txnOps + j) % keySpaceSize;
-          txn.addSuccess(RequestOp.newBuilder()
-              .setRequestPut(PutRequest.newBuilder().setKey(Keys.key(keySize, n)).setValue(value)));
-        }
-        unary(ch, KVGrpc.getTxnMethod(), run.conns().callOptions(), txn.build(), done);
-      };
-    };
+    ByteString value = kv.value();
+    return unaryRequesters(run, KVGrpc.getTxnMethod(), seq -> {
+      TxnRequest.Builder txn = TxnRequest.newBuilder();
+      for (int j = 0; j < txnOps; j++) {
+        long n = (seq * txnOps + j) % keySpaceSize;
+        txn.addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(kv.key(n)).setValue(value)));
+      }
+      return txn.build();
+    });
   }
 }

@@ -14,7 +14,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -59,11 +58,6 @@ final class WatchLatencyCommand extends LoadCommand {
   private volatile Throwable streamFailure;
 
   @Override
-  String name() {
-    return "watch-latency";
-  }
-
-  @Override
   long total() {
     return putTotal * load.clients;
   }
@@ -77,12 +71,7 @@ final class WatchLatencyCommand extends LoadCommand {
 
   @Override
   Map<String, Object> params() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("put_total", putTotal);
-    m.put("put_rate", putRate);
-    m.put("key_size", keySize);
-    m.put("val_size", valSize);
-    return m;
+    return ordered("put_total", putTotal, "put_rate", putRate, "key_size", keySize, "val_size", valSize);
   }
 
   @Override

@@ -4,26 +4,35 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.keel.api.EtcdError;
 import io.keel.api.Cluster;
+import java.util.function.BooleanSupplier;
 
 /**
- * etcd's rule for learners: a learner answers Status, serializable Range and Snapshot only; every
- * other etcd RPC fails with "etcdserver: rpc not supported for learner".
+ * etcd 3.4's rule for learners (etcdserver/api/v3rpc/interceptor.go): the unary interceptor lets a
+ * learner answer what {@code isRPCSupportedForLearner} allows, Status and serializable Range, and
+ * the stream interceptor refuses every streaming RPC (Watch, LeaseKeepAlive and Snapshot alike).
+ * Everything refused fails with "etcdserver: rpc not supported for learner". The JSON gateway
+ * calls the same intercepted handlers, so its calls are refused alike, as etcd's gateway (a gRPC
+ * client of the same server) is.
  */
 final class LearnerGuard implements ServerInterceptor {
   private static final String STATUS = MaintenanceGrpc.getStatusMethod().getFullMethodName();
-  private static final String SNAPSHOT = MaintenanceGrpc.getSnapshotMethod().getFullMethodName();
   private static final String RANGE = KVGrpc.getRangeMethod().getFullMethodName();
 
-  private final Cluster server;
+  private final BooleanSupplier isLearner;
 
   LearnerGuard(Cluster server) {
-    this.server = server;
+    this(server::isLearner);
+  }
+
+  LearnerGuard(BooleanSupplier isLearner) {
+    this.isLearner = isLearner;
   }
 
   private static Status notForLearners() {
@@ -33,11 +42,15 @@ final class LearnerGuard implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    String method = call.getMethodDescriptor().getFullMethodName();
-    if (!server.isLearner() || method.equals(STATUS) || method.equals(SNAPSHOT)) {
+    if (!isLearner.getAsBoolean()) {
       return next.startCall(call, headers);
     }
-    if (!method.equals(RANGE)) {
+    MethodDescriptor<Q, R> method = call.getMethodDescriptor();
+    boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
+    if (unary && method.getFullMethodName().equals(STATUS)) {
+      return next.startCall(call, headers);
+    }
+    if (!unary || !method.getFullMethodName().equals(RANGE)) {
       call.close(notForLearners(), new Metadata());
       return new ServerCall.Listener<>() {};
     }

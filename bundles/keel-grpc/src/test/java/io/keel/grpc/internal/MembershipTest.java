@@ -19,8 +19,14 @@ import io.etcd.jetcd.api.MemberUpdateResponse;
 import io.etcd.jetcd.api.MoveLeaderRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.SnapshotRequest;
 import io.etcd.jetcd.api.StatusRequest;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Runtime reconfiguration as etcd's guide does it: add a learner, start it, promote, remove, move the leader. */
@@ -59,6 +65,18 @@ class MembershipTest {
       StatusRuntimeException put = assertThrows(StatusRuntimeException.class, () -> c.kv(joiner).put(
           PutRequest.newBuilder().setKey(bs("/m/learner")).setValue(bs("x")).build()));
       assertEquals("etcdserver: rpc not supported for learner", put.getStatus().getDescription());
+      // etcd's stream interceptor refuses every streaming RPC on a learner, Snapshot included
+      StatusRuntimeException snapshot = assertThrows(StatusRuntimeException.class, () -> MaintenanceGrpc
+          .newBlockingStub(c.channel(joiner)).snapshot(SnapshotRequest.getDefaultInstance()).hasNext());
+      assertEquals("etcdserver: rpc not supported for learner", snapshot.getStatus().getDescription());
+      // the JSON gateway calls the same guarded services: grpc-gateway's error for Unavailable
+      HttpResponse<String> gatewayPut = gateway(c, joiner, "/v3/kv/put", "{\"key\":\"eA==\",\"value\":\"eA==\"}");
+      assertEquals(503, gatewayPut.statusCode(), gatewayPut.body());
+      assertEquals("{\"error\":\"etcdserver: rpc not supported for learner\",\"code\":14,"
+          + "\"message\":\"etcdserver: rpc not supported for learner\"}", gatewayPut.body());
+      HttpResponse<String> gatewayStatus = gateway(c, joiner, "/v3/maintenance/status", "{}");
+      assertEquals(200, gatewayStatus.statusCode(), gatewayStatus.body());
+      assertTrue(gatewayStatus.body().contains("\"isLearner\":true"), gatewayStatus.body());
       long learnerId = added.getMember().getID();
       long deadline = System.nanoTime() + 20_000_000_000L;
       boolean promoted = false;
@@ -166,6 +184,15 @@ class MembershipTest {
       awaitError("etcdserver: server stopped", 30,
           () -> c.kv(absent).range(RangeRequest.newBuilder().setKey(bs("/x")).setSerializable(true).build()));
     }
+  }
+
+  /** POSTs {@code body} to a gateway path on member {@code i}'s client port (HTTP/1.1, as etcd's gateway is reached). */
+  static HttpResponse<String> gateway(TestCluster c, int i, String path, String body) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .build();
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + c.channel(i).authority() + path))
+        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static String hostPort(String url) {

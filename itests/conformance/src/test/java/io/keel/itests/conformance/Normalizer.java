@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  *       number (x.y.z; Keel reports the 3.4 API level, etcd its patch release) becomes
  *       {@code <SERVER_VERSION>}. {@code etcdcluster} and the numeric key versions stay.</li>
  *   <li>Timings: {@code took = 1.2ms} (and a JSON {@code took}) becomes {@code <DURATION>}; a lease's remaining TTL
- *       becomes {@code <TTL_OK>} when it lies within [granted - 5 s, granted] (a step runs in well
- *       under 5 s), and stays raw otherwise.</li>
+ *       becomes {@code <TTL_OK>} when it lies within [granted - slack, granted], slack being a
+ *       quarter of the granted TTL and at least 5 s (a loaded machine has taken 2 s per etcdctl run,
+ *       and a case may ask several steps after the grant), and stays raw otherwise.</li>
  *   <li>Map order: etcd returns leases and a lease's keys in Go map order, so the JSON arrays
  *       {@code leases} and {@code keys}, and the lines after {@code found N leases}, are sorted.</li>
  *   <li>Event batching (timing dependent): a watch response's events are printed one per line and
@@ -184,7 +185,7 @@ final class Normalizer {
     if (ttl.find()) {
       long granted = Long.parseLong(ttl.group(1));
       long remaining = Long.parseLong(ttl.group(2));
-      if (remaining <= granted && remaining >= granted - 5) {
+      if (remainingOk(remaining, granted)) {
         s = s.substring(0, ttl.start()) + "granted with TTL(" + granted + "s), remaining(<TTL_OK>)" + s.substring(ttl.end());
       }
     }
@@ -281,10 +282,14 @@ final class Normalizer {
     if (o.has(remainingField) && o.has(grantedField)) {
       long remaining = o.get(remainingField).asLong(Long.MIN_VALUE);
       long granted = o.get(grantedField).asLong(Long.MIN_VALUE);
-      if (remaining <= granted && remaining >= granted - 5) {
+      if (remainingOk(remaining, granted)) {
         o.put(remainingField, "<TTL_OK>");
       }
     }
+  }
+
+  static boolean remainingOk(long remaining, long granted) {
+    return remaining <= granted && remaining >= granted - Math.max(5, granted / 4);
   }
 
   private static JsonNode parse(String line) {

@@ -59,12 +59,14 @@ class NormalizerTest {
   }
 
   @Test
-  void remainingTtlWithinFiveSecondsOfGrantedIsHiddenButNotBeyond() {
+  void remainingTtlWithinAQuarterOfGrantedOrFiveSecondsIsHiddenButNotBeyond() {
     n.learnGrant("lease 0000000000aaaaaa granted with TTL(60s)");
     assertEquals("lease <LEASE_1> granted with TTL(60s), remaining(<TTL_OK>)",
-        n.stdout("lease 0000000000aaaaaa granted with TTL(60s), remaining(56s)"));
-    assertEquals("lease <LEASE_1> granted with TTL(60s), remaining(54s)",
-        n.stdout("lease 0000000000aaaaaa granted with TTL(60s), remaining(54s)"));
+        n.stdout("lease 0000000000aaaaaa granted with TTL(60s), remaining(45s)"));
+    assertEquals("lease <LEASE_1> granted with TTL(60s), remaining(44s)",
+        n.stdout("lease 0000000000aaaaaa granted with TTL(60s), remaining(44s)"));
+    assertEquals("lease <LEASE_1> granted with TTL(3s), remaining(<TTL_OK>)",
+        n.stdout("lease 0000000000aaaaaa granted with TTL(3s), remaining(-2s)"));
     assertEquals("{\"granted-ttl\":60,\"ttl\":\"<TTL_OK>\"}", n.stdout("{\"ttl\":59,\"granted-ttl\":60}"));
     assertEquals("{\"TTL\":\"61\",\"grantedTTL\":\"60\"}", n.stdout("{\"TTL\":\"61\",\"grantedTTL\":\"60\"}"));
   }

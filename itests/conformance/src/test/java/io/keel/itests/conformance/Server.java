@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +111,9 @@ final class Server implements AutoCloseable {
   }
 
   /**
-   * Waits until etcdctl reports the endpoint healthy, then reads the member and cluster IDs from
-   * {@code member list}. Fails early if the process exits.
+   * Waits until the client port accepts connections (a cheap check while Keel boots) and etcdctl
+   * reports the endpoint healthy, then reads the member and cluster IDs from {@code member list}.
+   * Fails early if the process exits.
    */
   Server awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -117,9 +121,11 @@ final class Server implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError(kind + " exited with " + process.exitValue() + " before becoming healthy\n" + diagnostics());
       }
-      Exec.Result health = etcdctl("endpoint", "health");
-      if (health.exitCode() == 0 && (health.stdout() + health.stderr()).contains("is healthy")) {
-        break;
+      if (accepts()) {
+        Exec.Result health = etcdctl("endpoint", "health");
+        if (health.exitCode() == 0 && (health.stdout() + health.stderr()).contains("is healthy")) {
+          break;
+        }
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(kind + " not healthy at " + endpoint() + " within " + timeout + "\n" + diagnostics());
@@ -138,6 +144,15 @@ final class Server implements AutoCloseable {
       throw new AssertionError(kind + ": member list without member or cluster ID: " + members);
     }
     return this;
+  }
+
+  private boolean accepts() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort), 1000);
+      return true;
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   private Exec.Result etcdctl(String... args) {

@@ -124,7 +124,7 @@ public final class RaftNode implements KeelServer, AutoCloseable {
       // seeded by `bin/keel snapshot restore`: every member of the new cluster starts from the
       // same state, then a Raft snapshot captures it for members that join later
       try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(restoreFile))) {
-        raft.seed(MvccStore.restore(BackupFormat.unframe(in)));
+        raft.seed(BackupFormat.restore(in));
       }
       LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
     }
@@ -676,13 +676,11 @@ public final class RaftNode implements KeelServer, AutoCloseable {
   public CompletionStage<byte[]> backup() {
     // a linearizable point first, so the backup holds every write acknowledged before the call
     return linearized().thenApply(ignored -> {
-      java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
       try {
-        store().writeSnapshot(state);
+        return BackupFormat.backup(store());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      return BackupFormat.frame(state.toByteArray());
     });
   }
 

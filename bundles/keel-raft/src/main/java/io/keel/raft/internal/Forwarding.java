@@ -177,14 +177,26 @@ public final class Forwarding implements AutoCloseable {
     return single(leader, ForwardRequest.newBuilder().setRemaining(leaseId).build());
   }
 
-  /** A request answered by one result: that result, or the etcd error it carries. */
+  /**
+   * A request answered by one result: that result, or failed with the etcd error it carries (as
+   * is, not wrapped in a CompletionException: callers match on it).
+   */
   private CompletableFuture<Object> single(PeerId peer, ForwardRequest request) {
-    return call(peer, request).thenApply(answer -> {
-      if (answer.getResultsCount() != 1) {
-        throw new IllegalStateException("expected one result, got " + answer.getResultsCount());
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    call(peer, request).whenComplete((answer, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else if (answer.getResultsCount() != 1) {
+        result.completeExceptionally(new IllegalStateException("expected one result, got " + answer.getResultsCount()));
+      } else {
+        try {
+          result.complete(ResultCodec.decode(answer.getResults(0)));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
       }
-      return ResultCodec.decode(answer.getResults(0));
     });
+    return result;
   }
 
   private CompletableFuture<ForwardResponse> call(PeerId leader, ForwardRequest request) {

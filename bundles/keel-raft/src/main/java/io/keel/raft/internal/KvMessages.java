@@ -224,6 +224,10 @@ final class KvMessages {
     return new TxnResponse(t.getRevision(), t.getSucceeded(), ops);
   }
 
+  static io.keel.raft.internal.proto.CompactionResponse compaction(CompactionResponse c) {
+    return io.keel.raft.internal.proto.CompactionResponse.newBuilder().setRevision(c.revision()).build();
+  }
+
   static CompactionResponse compaction(io.keel.raft.internal.proto.CompactionResponse c) {
     return new CompactionResponse(c.getRevision());
   }

@@ -38,7 +38,7 @@ final class ResultCodec {
     } else if (result instanceof TxnResponse t) {
       b.setTxn(KvMessages.txn(t));
     } else if (result instanceof CompactionResponse c) {
-      b.setCompaction(io.keel.raft.internal.proto.CompactionResponse.newBuilder().setRevision(c.revision()));
+      b.setCompaction(KvMessages.compaction(c));
     } else if (result instanceof RangeResponse r) {
       b.setRange(KvMessages.range(r));
     } else if (result instanceof MemberChange c) {

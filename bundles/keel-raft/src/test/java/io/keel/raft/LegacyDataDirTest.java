@@ -164,4 +164,34 @@ class LegacyDataDirTest {
       assertEquals(REVISION + 11, await(node.put(PutRequest.of(b("after"), b("restart")))).revision());
     }
   }
+
+  /**
+   * What `bin/keel snapshot restore` does with a backup the previous build's member gave `etcdctl
+   * snapshot save` (body without etcd's SHA-256, into restore/kv.snap): a new member seeds from it.
+   */
+  @Test
+  void aBackupOfThePreviousBuildSeedsANewMember() throws Exception {
+    byte[] saved;
+    try (InputStream in = LegacyDataDirTest.class.getResourceAsStream("/legacy/keel-0.1.0-backup.db")) {
+      saved = in.readAllBytes();
+    }
+    Path fresh = dir.resolve("restored.etcd");
+    Files.createDirectories(fresh.resolve("restore"));
+    Files.write(fresh.resolve("restore/kv.snap"), java.util.Arrays.copyOf(saved, saved.length - 32));
+    String peer = "http://127.0.0.1:" + RaftNodeTest.freePort();
+    Map<String, Object> p = new HashMap<>();
+    p.put("name", "restored");
+    p.put("data-dir", fresh.toString());
+    p.put("listen-peer-urls", peer);
+    p.put("initial-advertise-peer-urls", peer);
+    p.put("initial-cluster", "restored=" + peer);
+    p.put("election-timeout", "500");
+    p.put("heartbeat-interval", "50");
+    try (RaftNode node = RaftNode.start(KeelConfig.from(p, Map.of()))) {
+      assertEquals(expectedKeys(), keys(all(node, REVISION)));
+      assertEquals(List.of("leased"), await(node.leaseTimeToLive(LEASE, true)).keys().stream()
+          .map(LegacyDataDirTest::s).toList());
+      assertEquals(REVISION + 1, await(node.put(PutRequest.of(b("new"), b("x")))).revision());
+    }
+  }
 }

@@ -14,10 +14,7 @@ import io.keel.api.kv.TxnResponse;
 import io.keel.mvcc.internal.Applier;
 import io.keel.mvcc.internal.KvHash;
 import io.keel.mvcc.internal.KvState;
-import io.keel.mvcc.internal.SnapshotCodec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,9 +26,9 @@ import java.util.function.Supplier;
  * versions and tombstones, compaction, and which keys hang on which lease.
  *
  * <p><b>Storage.</b> In memory. Durability comes from the Raft log, which SOFAJRaft fsyncs on a
- * quorum before an entry is applied here, plus snapshots: the raft bundle saves one with {@link
- * #writeSnapshot}, loads one with {@link #restore} and replays the log after it. So the store does
- * no disk I/O; its only persistent form is the snapshot stream. It is deterministic (no clocks, no
+ * quorum before an entry is applied here, plus snapshots: the raft bundle saves one from {@link
+ * #export}, loads one through {@link StoreBuilder} and replays the log after it. So the store does
+ * no disk I/O and has no byte format of its own; the raft bundle's snapshot format holds it. It is deterministic (no clocks, no
  * randomness, only ordered iteration): replicas that apply the same commands in the same order end
  * up identical, which {@link #hashKv} shows.
  *
@@ -40,7 +37,7 @@ import java.util.function.Supplier;
  * thread, in log order. {@link #range}, {@link #currentRevision}, {@link #compactRevision} and
  * {@link #approximateSizeBytes} may be called from any thread and take no lock: they read the
  * revision published by the last completed write, so they never see half of a txn (see {@code
- * KeyIndex} for why that is safe). Lease queries, {@link #writeSnapshot} and {@link #hashKv} take
+ * KeyIndex} for why that is safe). Lease queries, {@link #export} and {@link #hashKv} take
  * {@code applyLock}, which every mutation holds, so they see the store between two writes.
  *
  * <p><b>Leases.</b> The lease table (IDs, TTLs, attached keys) is part of this state and of its
@@ -65,6 +62,11 @@ public final class MvccStore {
   private MvccStore(KvState state) {
     this.state = state;
     this.applier = new Applier(state);
+  }
+
+  /** A store over state rebuilt by {@link StoreBuilder}. */
+  static MvccStore of(KvState state) {
+    return new MvccStore(state);
   }
 
   /**
@@ -138,19 +140,17 @@ public final class MvccStore {
     return locked(state::leasesLocked);
   }
 
-  /** Writes the whole store (see {@code SnapshotCodec} for the format). Does not close {@code out}. */
-  public void writeSnapshot(OutputStream out) throws IOException {
+  /**
+   * Hands the whole store to {@code sink} (see {@link StoreSink} for the order), between two writes:
+   * writers wait meanwhile. The byte arrays handed over are the store's own: read, never change them.
+   */
+  public void export(StoreSink sink) throws IOException {
     applyLock.lock();
     try {
-      SnapshotCodec.write(state, out);
+      io.keel.mvcc.internal.KvStateExport.export(state, sink);
     } finally {
       applyLock.unlock();
     }
-  }
-
-  /** A store identical to the one that wrote the snapshot; IOException if it is corrupt or truncated. */
-  public static MvccStore restore(InputStream in) throws IOException {
-    return new MvccStore(SnapshotCodec.read(in));
   }
 
   /** Key and value bytes of every retained version plus a small per-version overhead (for status dbSize). */

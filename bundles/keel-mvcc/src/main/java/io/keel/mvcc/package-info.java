@@ -6,9 +6,9 @@
  *
  * <p>Storage decision: the store lives in memory. Durability is the Raft log's (SOFAJRaft fsyncs
  * every entry on a quorum before it is applied) plus snapshots: the raft bundle calls {@code
- * writeSnapshot} when jraft saves one and {@code restore} when a member loads one, then replays
- * the log tail. The store therefore does no disk I/O of its own; its only persistent form is the
- * snapshot stream. Applying the same commands in the same order yields byte-identical stores
+ * export} when jraft saves one and {@code StoreBuilder} when a member loads one, then replays
+ * the log tail. The store therefore does no disk I/O of its own and has no byte format: the raft
+ * bundle's snapshot format is its only persistent form. Applying the same commands in the same order yields byte-identical stores
  * (no clocks, no randomness, no hash-ordered iteration), which {@code hashKv} lets replicas prove.
  */
 package io.keel.mvcc;

@@ -350,10 +350,9 @@ class LessorTest {
   @Test
   void recoverServesTheRestoredStore() throws Exception {
     lessor.grant(1, 30);
-    java.io.ByteArrayOutputStream snapshot = new java.io.ByteArrayOutputStream();
-    store.writeSnapshot(snapshot);
+    ExportTest.Contents snapshot = ExportTest.Contents.of(store);
     lessor.revoke(1);
-    MvccStore restored = MvccStore.restore(new java.io.ByteArrayInputStream(snapshot.toByteArray()));
+    MvccStore restored = snapshot.rebuild();
     lessor.recover(restored);
     assertEquals(List.of(1L), lessor.leases());
     assertEquals(List.of(), store.leases(), "the old store is no longer served");

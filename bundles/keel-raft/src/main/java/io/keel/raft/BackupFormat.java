@@ -1,6 +1,9 @@
 package io.keel.raft;
 
+import io.keel.mvcc.MvccStore;
+import io.keel.raft.internal.SnapshotFile;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +15,8 @@ import java.util.Arrays;
  * The body of a backup as {@code Maintenance.Snapshot} streams it: magic, the store snapshot's
  * length, the store snapshot, then zero padding to a multiple of 512 bytes. etcdctl only accepts a
  * snapshot whose size is a multiple of 512 (bbolt's page) plus the 32-byte SHA-256 it appends.
+ * The store snapshot is {@link SnapshotFile}'s stream without member table; a backup made by an
+ * earlier build holds that build's store format, which {@link #restore} still reads.
  */
 public final class BackupFormat {
   static final byte[] MAGIC = "KEELBAK1".getBytes(StandardCharsets.US_ASCII);
@@ -19,7 +24,23 @@ public final class BackupFormat {
 
   private BackupFormat() {}
 
-  public static byte[] frame(byte[] state) {
+  /** The framed backup of {@code store} (the caller holds a linearizable point). */
+  public static byte[] backup(MvccStore store) throws IOException {
+    ByteArrayOutputStream state = new ByteArrayOutputStream();
+    SnapshotFile.writeStore(store, state);
+    return frame(state.toByteArray());
+  }
+
+  /**
+   * The store a framed backup holds (without etcd's SHA-256 trailer, which the caller checked);
+   * IOException if it is not a Keel backup or is damaged. Reads the whole backup, so it also
+   * serves to check one before anything is written.
+   */
+  public static MvccStore restore(InputStream framed) throws IOException {
+    return SnapshotFile.readStore(unframe(framed));
+  }
+
+  static byte[] frame(byte[] state) {
     int raw = MAGIC.length + 8 + state.length;
     int padded = (raw + PAGE - 1) / PAGE * PAGE;
     ByteBuffer b = ByteBuffer.allocate(padded);

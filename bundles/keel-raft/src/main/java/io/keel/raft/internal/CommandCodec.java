@@ -1,306 +1,149 @@
 package io.keel.raft.internal;
 
-import io.keel.api.kv.Compare;
-import io.keel.api.kv.CompactionRequest;
-import io.keel.api.kv.DeleteRangeRequest;
-import io.keel.api.kv.PutRequest;
-import io.keel.api.kv.RangeRequest;
-import io.keel.api.kv.RequestOp;
-import io.keel.api.kv.SortOrder;
-import io.keel.api.kv.SortTarget;
-import io.keel.api.kv.TxnRequest;
-import java.nio.BufferUnderflowException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import io.keel.raft.internal.proto.AlarmRequest;
+import io.keel.raft.internal.proto.InternalRequest;
+import io.keel.raft.internal.proto.LeaseCheckpoint;
+import io.keel.raft.internal.proto.LeaseCheckpointRequest;
+import io.keel.raft.internal.proto.LeaseGrantRequest;
+import io.keel.raft.internal.proto.LeaseRevokeRequest;
+import io.keel.raft.internal.proto.MemberAddRequest;
+import io.keel.raft.internal.proto.MemberPromoteRequest;
+import io.keel.raft.internal.proto.MemberRemoveRequest;
+import io.keel.raft.internal.proto.MemberUpdateRequest;
+import io.keel.raft.internal.proto.PublishRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The log entry format. Every entry starts with a format byte (so the format can evolve while old
- * logs stay readable) and a tag byte naming the command; fields follow as fixed-width longs and
- * length-prefixed byte strings. Changing an existing tag's layout breaks replay of old logs:
- * add a new tag instead.
+ * The log entry format: a format byte, then the entry. Format 2 (written now) is an {@link
+ * InternalRequest} message of {@code internal.proto}; format 1 is the hand-written layout of
+ * earlier builds, still read by {@link LegacyCommandCodec} so that logs they wrote replay. "Add a
+ * format, never change one": a new layout takes a new byte and the old ones stay readable; within
+ * format 2, protobuf's rules apply (new fields and commands take new numbers).
+ *
+ * <p>Encoding writes the message straight into the one array jraft takes; key and value bytes are
+ * wrapped, not copied, on the way. Decoding reads aliased to the entry's buffer, so each field is
+ * copied once, into the request it becomes.
  */
 public final class CommandCodec {
-  static final byte FORMAT = 1;
-
-  private static final byte PUT = 1;
-  private static final byte DELETE_RANGE = 2;
-  private static final byte TXN = 3;
-  private static final byte COMPACT = 4;
-  private static final byte LEASE_GRANT = 5;
-  private static final byte LEASE_REVOKE = 6;
-  private static final byte RANGE = 7; // only inside a txn
-  private static final byte PUBLISH = 8;
-  private static final byte MEMBER_ADD = 9;
-  private static final byte MEMBER_REMOVE = 10;
-  private static final byte MEMBER_PROMOTE = 11;
-  private static final byte ALARM = 12;
-  private static final byte LEASE_CHECKPOINT = 13;
-  private static final byte MEMBER_UPDATE = 14;
+  /** The format byte of entries written now. */
+  static final byte FORMAT = 2;
 
   private CommandCodec() {}
 
   public static byte[] encode(Command command) {
-    ByteWriter w = new ByteWriter(64);
-    w.u8(FORMAT);
+    InternalRequest message = message(command);
+    int size = message.getSerializedSize();
+    byte[] entry = new byte[1 + size];
+    entry[0] = FORMAT;
+    CodedOutputStream out = CodedOutputStream.newInstance(entry, 1, size);
+    try {
+      message.writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the array has exactly the size computed
+    }
+    out.checkNoSpaceLeft();
+    return entry;
+  }
+
+  /** Decodes an entry of any known format; a malformed entry is a broken invariant of the log and throws. */
+  public static Command decode(ByteBuffer data) {
+    if (!data.hasRemaining()) {
+      throw new IllegalStateException("empty log entry");
+    }
+    byte format = data.get(data.position());
+    if (format == LegacyCommandCodec.FORMAT) {
+      return LegacyCommandCodec.decode(data);
+    }
+    if (format != FORMAT) {
+      throw new IllegalStateException("unknown log entry format " + format);
+    }
+    ByteBuffer body = data.duplicate();
+    body.position(body.position() + 1);
+    CodedInputStream in = body.hasArray()
+        ? CodedInputStream.newInstance(body.array(), body.arrayOffset() + body.position(), body.remaining())
+        : CodedInputStream.newInstance(body);
+    in.enableAliasing(true); // fields are copied once, by the mapping below
+    try {
+      return command(InternalRequest.parseFrom(in));
+    } catch (IOException e) { // InvalidProtocolBufferException: reading an array does no I/O
+      throw new IllegalStateException("malformed log entry: " + e.getMessage(), e);
+    }
+  }
+
+  static InternalRequest message(Command command) {
+    InternalRequest.Builder b = InternalRequest.newBuilder();
     if (command instanceof Command.Put p) {
-      w.u8(PUT);
-      put(w, p.request());
+      b.setPut(KvMessages.put(p.request()));
     } else if (command instanceof Command.DeleteRange d) {
-      w.u8(DELETE_RANGE);
-      deleteRange(w, d.request());
+      b.setDeleteRange(KvMessages.deleteRange(d.request()));
     } else if (command instanceof Command.Txn t) {
-      w.u8(TXN);
-      txn(w, t.request());
+      b.setTxn(KvMessages.txn(t.request()));
     } else if (command instanceof Command.Compact c) {
-      w.u8(COMPACT);
-      w.i64(c.request().revision());
-      w.bool(c.request().physical());
+      b.setCompaction(KvMessages.compaction(c.request()));
     } else if (command instanceof Command.LeaseGrant g) {
-      w.u8(LEASE_GRANT);
-      w.i64(g.id());
-      w.i64(g.ttlSeconds());
+      b.setLeaseGrant(LeaseGrantRequest.newBuilder().setId(g.id()).setTtlSeconds(g.ttlSeconds()));
     } else if (command instanceof Command.LeaseRevoke r) {
-      w.u8(LEASE_REVOKE);
-      w.i64(r.id());
-    } else if (command instanceof Command.MemberAdd a) {
-      w.u8(MEMBER_ADD);
-      w.i64(a.memberId());
-      strings(w, a.peerUrls());
-      w.bool(a.learner());
-    } else if (command instanceof Command.MemberRemove r) {
-      w.u8(MEMBER_REMOVE);
-      w.i64(r.memberId());
-    } else if (command instanceof Command.MemberPromote p) {
-      w.u8(MEMBER_PROMOTE);
-      w.i64(p.memberId());
-    } else if (command instanceof Command.MemberUpdate u) {
-      w.u8(MEMBER_UPDATE);
-      w.i64(u.memberId());
-      strings(w, u.peerUrls());
+      b.setLeaseRevoke(LeaseRevokeRequest.newBuilder().setId(r.id()));
     } else if (command instanceof Command.LeaseCheckpoint c) {
-      w.u8(LEASE_CHECKPOINT);
-      w.i32(c.ids().length);
+      LeaseCheckpointRequest.Builder cp = LeaseCheckpointRequest.newBuilder();
       for (int i = 0; i < c.ids().length; i++) {
-        w.i64(c.ids()[i]);
-        w.i64(c.remainingMs()[i]);
+        cp.addCheckpoints(LeaseCheckpoint.newBuilder().setId(c.ids()[i]).setRemainingMs(c.remainingMs()[i]));
       }
+      b.setLeaseCheckpoint(cp);
+    } else if (command instanceof Command.MemberAdd a) {
+      b.setMemberAdd(MemberAddRequest.newBuilder().setMemberId(a.memberId()).addAllPeerUrls(a.peerUrls())
+          .setLearner(a.learner()));
+    } else if (command instanceof Command.MemberRemove r) {
+      b.setMemberRemove(MemberRemoveRequest.newBuilder().setMemberId(r.memberId()));
+    } else if (command instanceof Command.MemberPromote p) {
+      b.setMemberPromote(MemberPromoteRequest.newBuilder().setMemberId(p.memberId()));
+    } else if (command instanceof Command.MemberUpdate u) {
+      b.setMemberUpdate(MemberUpdateRequest.newBuilder().setMemberId(u.memberId()).addAllPeerUrls(u.peerUrls()));
     } else if (command instanceof Command.AlarmChange a) {
-      w.u8(ALARM);
-      w.bool(a.activate());
-      w.i64(a.memberId());
-      w.i32(a.type());
+      b.setAlarm(AlarmRequest.newBuilder().setActivate(a.activate()).setMemberId(a.memberId()).setAlarm(a.type()));
     } else if (command instanceof Command.Publish p) {
-      w.u8(PUBLISH);
-      w.i64(p.memberId());
-      w.bytes(p.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      w.i32(p.clientUrls().size());
-      for (String u : p.clientUrls()) {
-        w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      w.i64(p.clusterId());
+      b.setPublish(PublishRequest.newBuilder().setMemberId(p.memberId()).setName(p.name())
+          .addAllClientUrls(p.clientUrls()).setClusterId(p.clusterId()));
     } else {
       throw new IllegalArgumentException("unknown command " + command);
     }
-    return w.toArray();
+    return b.build();
   }
 
-  /** Decodes an entry; a malformed entry is a broken invariant of the log and throws. */
-  public static Command decode(ByteBuffer data) {
-    ByteBuffer b = data.duplicate();
-    try {
-      byte format = b.get();
-      if (format != FORMAT) {
-        throw new IllegalStateException("unknown log entry format " + format);
-      }
-      byte tag = b.get();
-      Command c = switch (tag) {
-        case PUT -> new Command.Put(readPut(b));
-        case DELETE_RANGE -> new Command.DeleteRange(readDeleteRange(b));
-        case TXN -> new Command.Txn(readTxn(b));
-        case COMPACT -> new Command.Compact(new CompactionRequest(b.getLong(), b.get() != 0));
-        case LEASE_GRANT -> new Command.LeaseGrant(b.getLong(), b.getLong());
-        case LEASE_REVOKE -> new Command.LeaseRevoke(b.getLong());
-        case PUBLISH -> readPublish(b);
-        case MEMBER_ADD -> new Command.MemberAdd(b.getLong(), strings(b), b.get() != 0);
-        case MEMBER_REMOVE -> new Command.MemberRemove(b.getLong());
-        case MEMBER_PROMOTE -> new Command.MemberPromote(b.getLong());
-        case MEMBER_UPDATE -> new Command.MemberUpdate(b.getLong(), strings(b));
-        case ALARM -> new Command.AlarmChange(b.get() != 0, b.getLong(), b.getInt());
-        case LEASE_CHECKPOINT -> {
-          int n = count(b);
-          long[] ids = new long[n];
-          long[] remaining = new long[n];
-          for (int i = 0; i < n; i++) {
-            ids[i] = b.getLong();
-            remaining[i] = b.getLong();
-          }
-          yield new Command.LeaseCheckpoint(ids, remaining);
+  static Command command(InternalRequest r) {
+    return switch (r.getCommandCase()) {
+      case PUT -> new Command.Put(KvMessages.put(r.getPut()));
+      case DELETE_RANGE -> new Command.DeleteRange(KvMessages.deleteRange(r.getDeleteRange()));
+      case TXN -> new Command.Txn(KvMessages.txn(r.getTxn()));
+      case COMPACTION -> new Command.Compact(KvMessages.compaction(r.getCompaction()));
+      case LEASE_GRANT -> new Command.LeaseGrant(r.getLeaseGrant().getId(), r.getLeaseGrant().getTtlSeconds());
+      case LEASE_REVOKE -> new Command.LeaseRevoke(r.getLeaseRevoke().getId());
+      case LEASE_CHECKPOINT -> {
+        List<LeaseCheckpoint> cps = r.getLeaseCheckpoint().getCheckpointsList();
+        long[] ids = new long[cps.size()];
+        long[] remaining = new long[cps.size()];
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] = cps.get(i).getId();
+          remaining[i] = cps.get(i).getRemainingMs();
         }
-        default -> throw new IllegalStateException("unknown log entry tag " + tag);
-      };
-      if (b.hasRemaining()) {
-        throw new IllegalStateException("trailing bytes in log entry tag " + tag);
+        yield new Command.LeaseCheckpoint(ids, remaining);
       }
-      return c;
-    } catch (BufferUnderflowException e) {
-      throw new IllegalStateException("truncated log entry", e);
-    }
-  }
-
-  static void strings(ByteWriter w, List<String> list) {
-    w.i32(list.size());
-    for (String u : list) {
-      w.bytes(u.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-  }
-
-  static List<String> strings(ByteBuffer b) {
-    int n = count(b);
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  private static Command.Publish readPublish(ByteBuffer b) {
-    long id = b.getLong();
-    String name = new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8);
-    int n = count(b);
-    List<String> urls = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      urls.add(new String(bytes(b), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return new Command.Publish(id, name, urls, b.getLong());
-  }
-
-  private static void put(ByteWriter w, PutRequest p) {
-    w.bytes(p.key());
-    w.bytes(p.value());
-    w.i64(p.lease());
-    w.u8((byte) ((p.prevKv() ? 1 : 0) | (p.ignoreValue() ? 2 : 0) | (p.ignoreLease() ? 4 : 0)));
-  }
-
-  private static PutRequest readPut(ByteBuffer b) {
-    byte[] key = bytes(b);
-    byte[] value = bytes(b);
-    long lease = b.getLong();
-    int flags = b.get();
-    return new PutRequest(key, value, lease, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
-  }
-
-  private static void deleteRange(ByteWriter w, DeleteRangeRequest d) {
-    w.bytes(d.key());
-    w.bytes(d.rangeEnd());
-    w.bool(d.prevKv());
-  }
-
-  private static DeleteRangeRequest readDeleteRange(ByteBuffer b) {
-    return new DeleteRangeRequest(bytes(b), bytes(b), b.get() != 0);
-  }
-
-  private static void range(ByteWriter w, RangeRequest r) {
-    w.bytes(r.key());
-    w.bytes(r.rangeEnd());
-    w.i64(r.limit());
-    w.i64(r.revision());
-    w.u8((byte) r.sortOrder().ordinal());
-    w.u8((byte) r.sortTarget().ordinal());
-    w.u8((byte) ((r.serializable() ? 1 : 0) | (r.keysOnly() ? 2 : 0) | (r.countOnly() ? 4 : 0)));
-    w.i64(r.minModRevision());
-    w.i64(r.maxModRevision());
-    w.i64(r.minCreateRevision());
-    w.i64(r.maxCreateRevision());
-  }
-
-  private static RangeRequest readRange(ByteBuffer b) {
-    byte[] key = bytes(b);
-    byte[] end = bytes(b);
-    long limit = b.getLong();
-    long revision = b.getLong();
-    SortOrder order = SortOrder.values()[b.get()];
-    SortTarget target = SortTarget.values()[b.get()];
-    int flags = b.get();
-    return new RangeRequest(key, end, limit, revision, order, target, (flags & 1) != 0, (flags & 2) != 0,
-        (flags & 4) != 0, b.getLong(), b.getLong(), b.getLong(), b.getLong());
-  }
-
-  private static void txn(ByteWriter w, TxnRequest t) {
-    w.i32(t.compare().size());
-    for (Compare c : t.compare()) {
-      w.u8((byte) c.result().ordinal());
-      w.u8((byte) c.target().ordinal());
-      w.bytes(c.key());
-      w.bytes(c.rangeEnd());
-      w.i64(c.number());
-      w.bytes(c.value());
-    }
-    ops(w, t.success());
-    ops(w, t.failure());
-  }
-
-  private static TxnRequest readTxn(ByteBuffer b) {
-    int n = count(b);
-    List<Compare> compares = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Compare.Result result = Compare.Result.values()[b.get()];
-      Compare.Target target = Compare.Target.values()[b.get()];
-      compares.add(new Compare(result, target, bytes(b), bytes(b), b.getLong(), bytes(b)));
-    }
-    List<RequestOp> success = readOps(b);
-    List<RequestOp> failure = readOps(b);
-    return new TxnRequest(compares, success, failure);
-  }
-
-  private static void ops(ByteWriter w, List<RequestOp> ops) {
-    w.i32(ops.size());
-    for (RequestOp op : ops) {
-      if (op instanceof RangeRequest r) {
-        w.u8(RANGE);
-        range(w, r);
-      } else if (op instanceof PutRequest p) {
-        w.u8(PUT);
-        put(w, p);
-      } else if (op instanceof DeleteRangeRequest d) {
-        w.u8(DELETE_RANGE);
-        deleteRange(w, d);
-      } else if (op instanceof TxnRequest t) {
-        w.u8(TXN);
-        txn(w, t);
-      }
-    }
-  }
-
-  private static List<RequestOp> readOps(ByteBuffer b) {
-    int n = count(b);
-    List<RequestOp> ops = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      byte tag = b.get();
-      ops.add(switch (tag) {
-        case RANGE -> readRange(b);
-        case PUT -> readPut(b);
-        case DELETE_RANGE -> readDeleteRange(b);
-        case TXN -> readTxn(b);
-        default -> throw new IllegalStateException("unknown txn op tag " + tag);
-      });
-    }
-    return ops;
-  }
-
-  static int count(ByteBuffer b) {
-    int n = b.getInt();
-    if (n < 0 || n > b.remaining()) {
-      throw new IllegalStateException("bad element count " + n);
-    }
-    return n;
-  }
-
-  static byte[] bytes(ByteBuffer b) {
-    int n = count(b);
-    byte[] out = new byte[n];
-    b.get(out);
-    return out;
+      case MEMBER_ADD -> new Command.MemberAdd(r.getMemberAdd().getMemberId(),
+          List.copyOf(r.getMemberAdd().getPeerUrlsList()), r.getMemberAdd().getLearner());
+      case MEMBER_REMOVE -> new Command.MemberRemove(r.getMemberRemove().getMemberId());
+      case MEMBER_PROMOTE -> new Command.MemberPromote(r.getMemberPromote().getMemberId());
+      case MEMBER_UPDATE -> new Command.MemberUpdate(r.getMemberUpdate().getMemberId(),
+          List.copyOf(r.getMemberUpdate().getPeerUrlsList()));
+      case ALARM -> new Command.AlarmChange(r.getAlarm().getActivate(), r.getAlarm().getMemberId(),
+          r.getAlarm().getAlarm());
+      case PUBLISH -> new Command.Publish(r.getPublish().getMemberId(), r.getPublish().getName(),
+          List.copyOf(r.getPublish().getClientUrlsList()), r.getPublish().getClusterId());
+      case COMMAND_NOT_SET -> throw new IllegalStateException("log entry with no command (from a newer build?)");
+    };
   }
 }

@@ -11,6 +11,12 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
+import com.google.protobuf.ByteString;
+import io.keel.raft.internal.proto.ClusterViewRequest;
+import io.keel.raft.internal.proto.ForwardRequest;
+import io.keel.raft.internal.proto.ForwardResponse;
+import io.keel.raft.internal.proto.Proposals;
+import io.keel.raft.internal.proto.Result;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Any member serves any request: a follower forwards what only the leader can do (proposals, lease
  * renewals, lease time-to-live) to the leader over the peer port, and answers with the leader's
- * result. Frames: a kind byte, then the payload (an encoded {@link Command} to propose or a
- * membership change to make, or a lease ID);
- * answers are {@link ResultCodec} bytes.
+ * result. Requests are {@link ForwardRequest} messages ({@code internal.proto}): log entries to
+ * propose (encoded by {@link CommandCodec}, so the leader appends the follower's bytes as they
+ * are), a membership change, a lease ID; answers are {@link ForwardResponse}s holding one {@link
+ * Result} per proposal, or the one result of the other kinds.
  */
 public final class Forwarding implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
-  static final byte COMMAND = 1;
-  static final byte RENEW = 2;
-  static final byte REMAINING = 3;
-  static final byte ADMINISTER = 4;
-  static final byte CLUSTER = 5;
-  static final byte COMMANDS = 6;
   /** Proposals a follower sends the leader in one peer RPC, and how many such RPCs it keeps open. */
   static final int MAX_BATCH = 128;
   static final int MAX_IN_FLIGHT = 4;
@@ -68,8 +69,10 @@ public final class Forwarding implements AutoCloseable {
       long timeoutMs) {
     // bolt keeps serializers in a JVM-wide table that refuses a second registration
     synchronized (Forwarding.class) {
-      if (CustomSerializerManager.getCustomSerializer(ForwardMessage.class.getName()) == null) {
-        CustomSerializerManager.registerCustomSerializer(ForwardMessage.class.getName(), ForwardSerializer.INSTANCE);
+      for (Class<?> type : List.of(ForwardRequest.class, ForwardResponse.class)) {
+        if (CustomSerializerManager.getCustomSerializer(type.getName()) == null) {
+          CustomSerializerManager.registerCustomSerializer(type.getName(), ForwardSerializer.INSTANCE);
+        }
       }
     }
     server.registerProcessor(new Processor(leader));
@@ -127,75 +130,83 @@ public final class Forwarding implements AutoCloseable {
   }
 
   private void sendOne(Pending p) {
-    byte[] frame = new byte[p.command().length + 1];
-    frame[0] = COMMAND;
-    System.arraycopy(p.command(), 0, frame, 1, p.command().length);
-    call(p.leader(), frame, ResultCodec::decode).whenComplete((r, e) -> {
-      if (e != null) {
-        p.result().completeExceptionally(e);
-      } else {
-        p.result().complete(r);
-      }
-    });
+    sendBatch(List.of(p));
   }
 
-  /** Frame: COMMANDS, count, then each command with its length; the answer lists each outcome likewise. */
-  private CompletableFuture<Object> sendBatch(List<Pending> batch) {
-    int size = 5;
+  /** One peer RPC proposing every entry of {@code batch}; the answer holds each outcome in order. */
+  private CompletableFuture<ForwardResponse> sendBatch(List<Pending> batch) {
+    Proposals.Builder proposals = Proposals.newBuilder();
     for (Pending p : batch) {
-      size += 4 + p.command().length;
+      proposals.addEntries(KvMessages.wrap(p.command()));
     }
-    ByteBuffer frame = ByteBuffer.allocate(size).put(COMMANDS).putInt(batch.size());
-    for (Pending p : batch) {
-      frame.putInt(p.command().length).put(p.command());
-    }
-    return call(batch.get(0).leader(), frame.array(), answer -> answer).whenComplete((answer, error) -> {
+    ForwardRequest request = ForwardRequest.newBuilder().setPropose(proposals).build();
+    return call(batch.get(0).leader(), request).whenComplete((answer, error) -> {
       if (error != null) {
         batch.forEach(p -> p.result().completeExceptionally(error));
         return;
       }
-      ByteBuffer b = ByteBuffer.wrap((byte[]) answer);
-      int n = b.getInt();
-      for (int i = 0; i < n && i < batch.size(); i++) {
-        byte[] one = new byte[b.getInt()];
-        b.get(one);
+      for (int i = 0; i < batch.size(); i++) {
+        CompletableFuture<Object> result = batch.get(i).result();
+        if (i >= answer.getResultsCount()) {
+          result.completeExceptionally(new IllegalStateException("the leader answered fewer proposals than sent"));
+          continue;
+        }
         try {
-          batch.get(i).result().complete(ResultCodec.decode(one));
+          result.complete(ResultCodec.decode(answer.getResults(i)));
         } catch (RuntimeException e) {
-          batch.get(i).result().completeExceptionally(e);
+          result.completeExceptionally(e);
         }
       }
     });
   }
 
   public CompletableFuture<Object> administer(PeerId leader, byte[] encodedChange) {
-    byte[] frame = new byte[encodedChange.length + 1];
-    frame[0] = ADMINISTER;
-    System.arraycopy(encodedChange, 0, frame, 1, encodedChange.length);
-    return call(leader, frame, ResultCodec::decode);
+    return single(leader, ForwardRequest.newBuilder().setAdminister(KvMessages.wrap(encodedChange)).build());
   }
 
   /** Asks {@code peer} (any member) for the cluster's ID and member list. */
   public CompletableFuture<Object> clusterView(PeerId peer) {
-    return call(peer, new byte[] {CLUSTER}, ResultCodec::decode);
+    return single(peer, ForwardRequest.newBuilder().setClusterView(ClusterViewRequest.getDefaultInstance()).build());
   }
 
   public CompletableFuture<Object> renew(PeerId leader, long leaseId) {
-    return call(leader, ByteBuffer.allocate(9).put(RENEW).putLong(leaseId).array(), ResultCodec::decode);
+    return single(leader, ForwardRequest.newBuilder().setRenew(leaseId).build());
   }
 
   public CompletableFuture<Object> remaining(PeerId leader, long leaseId) {
-    return call(leader, ByteBuffer.allocate(9).put(REMAINING).putLong(leaseId).array(), ResultCodec::decode);
+    return single(leader, ForwardRequest.newBuilder().setRemaining(leaseId).build());
   }
 
-  private CompletableFuture<Object> call(PeerId leader, byte[] frame, java.util.function.Function<byte[], Object> decode) {
+  /**
+   * A request answered by one result: that result, or failed with the etcd error it carries (as
+   * is, not wrapped in a CompletionException: callers match on it).
+   */
+  private CompletableFuture<Object> single(PeerId peer, ForwardRequest request) {
     CompletableFuture<Object> result = new CompletableFuture<>();
+    call(peer, request).whenComplete((answer, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else if (answer.getResultsCount() != 1) {
+        result.completeExceptionally(new IllegalStateException("expected one result, got " + answer.getResultsCount()));
+      } else {
+        try {
+          result.complete(ResultCodec.decode(answer.getResults(0)));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+    });
+    return result;
+  }
+
+  private CompletableFuture<ForwardResponse> call(PeerId leader, ForwardRequest request) {
+    CompletableFuture<ForwardResponse> result = new CompletableFuture<>();
     if (unreachable.test(leader)) {
       result.completeExceptionally(EtcdError.LEADER_CHANGED.exception()); // as a lost connection answers
       return result;
     }
     try {
-      client.invokeAsync(leader.getEndpoint(), new ForwardMessage(frame), new InvokeCallback() {
+      client.invokeAsync(leader.getEndpoint(), request, new InvokeCallback() {
         @Override
         public void complete(Object response, Throwable err) {
           if (err != null) {
@@ -203,11 +214,7 @@ public final class Forwarding implements AutoCloseable {
             result.completeExceptionally(EtcdError.LEADER_CHANGED.exception());
             return;
           }
-          try {
-            result.complete(decode.apply(((ForwardMessage) response).data()));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
+          result.complete((ForwardResponse) response);
         }
       }, timeoutMs);
     } catch (Exception e) {
@@ -222,7 +229,7 @@ public final class Forwarding implements AutoCloseable {
   }
 
   /** The leader's side: run the request locally and answer with its outcome. */
-  private static final class Processor implements RpcProcessor<ForwardMessage> {
+  private static final class Processor implements RpcProcessor<ForwardRequest> {
     private final Leader leader;
 
     Processor(Leader leader) {
@@ -231,48 +238,40 @@ public final class Forwarding implements AutoCloseable {
 
     @Override
     public String interest() {
-      return ForwardMessage.class.getName();
+      return ForwardRequest.class.getName();
     }
 
     @Override
-    public void handleRequest(RpcContext ctx, ForwardMessage request) {
-      ByteBuffer b = ByteBuffer.wrap(request.data());
+    public void handleRequest(RpcContext ctx, ForwardRequest request) {
       try {
-        byte kind = b.get();
-        if (kind == COMMANDS) {
-          proposeAll(ctx, b);
+        if (request.getKindCase() == ForwardRequest.KindCase.PROPOSE) {
+          proposeAll(ctx, request.getPropose().getEntriesList());
           return;
         }
-        CompletionStage<?> outcome = switch (kind) {
-          case COMMAND -> {
-            byte[] encoded = new byte[b.remaining()];
-            b.get(encoded);
-            yield leader.proposeLocally(CommandCodec.decode(ByteBuffer.wrap(encoded)), encoded);
-          }
-          case ADMINISTER -> {
-            byte[] encoded = new byte[b.remaining()];
-            b.get(encoded);
-            yield leader.administerLocally(CommandCodec.decode(ByteBuffer.wrap(encoded)));
-          }
-          case CLUSTER -> leader.clusterView();
-          case RENEW -> leader.renewLocally(b.getLong());
-          case REMAINING -> CompletableFuture.completedFuture(leader.remainingLocally(b.getLong()));
-          default -> throw new IllegalStateException("unknown forward kind " + kind);
+        CompletionStage<?> outcome = switch (request.getKindCase()) {
+          case ADMINISTER -> leader.administerLocally(CommandCodec.decode(request.getAdminister().asReadOnlyByteBuffer()));
+          case CLUSTER_VIEW -> leader.clusterView();
+          case RENEW -> leader.renewLocally(request.getRenew());
+          case REMAINING -> CompletableFuture.completedFuture(leader.remainingLocally(request.getRemaining()));
+          default -> throw new IllegalStateException("unknown forward kind " + request.getKindCase());
         };
-        outcome.whenComplete((r, e) -> ctx.sendResponse(new ForwardMessage(answer(r, e))));
+        outcome.whenComplete((r, e) -> ctx.sendResponse(ForwardResponse.newBuilder().addResults(answer(r, e)).build()));
       } catch (RuntimeException e) {
-        ctx.sendResponse(new ForwardMessage(answer(null, e)));
+        ctx.sendResponse(ForwardResponse.newBuilder().addResults(answer(null, e)).build());
       }
     }
 
     /** A batch of proposals: each proposed at once, one answer once all have an outcome. */
-    private void proposeAll(RpcContext ctx, ByteBuffer b) {
-      int n = b.getInt();
-      byte[][] answers = new byte[n][];
+    private void proposeAll(RpcContext ctx, List<ByteString> entries) {
+      int n = entries.size();
+      if (n == 0) {
+        ctx.sendResponse(ForwardResponse.getDefaultInstance());
+        return;
+      }
+      Result[] answers = new Result[n];
       java.util.concurrent.atomic.AtomicInteger remaining = new java.util.concurrent.atomic.AtomicInteger(n);
       for (int i = 0; i < n; i++) {
-        byte[] encoded = new byte[b.getInt()];
-        b.get(encoded);
+        byte[] encoded = entries.get(i).toByteArray(); // the log entry jraft appends: its one copy
         int slot = i;
         CompletionStage<Object> outcome;
         try {
@@ -283,21 +282,13 @@ public final class Forwarding implements AutoCloseable {
         outcome.whenComplete((r, e) -> {
           answers[slot] = answer(r, e);
           if (remaining.decrementAndGet() == 0) {
-            int size = 4;
-            for (byte[] a : answers) {
-              size += 4 + a.length;
-            }
-            ByteBuffer frame = ByteBuffer.allocate(size).putInt(n);
-            for (byte[] a : answers) {
-              frame.putInt(a.length).put(a);
-            }
-            ctx.sendResponse(new ForwardMessage(frame.array()));
+            ctx.sendResponse(ForwardResponse.newBuilder().addAllResults(java.util.Arrays.asList(answers)).build());
           }
         });
       }
     }
 
-    private static byte[] answer(Object result, Throwable error) {
+    private static Result answer(Object result, Throwable error) {
       if (error == null) {
         return ResultCodec.encode(result);
       }

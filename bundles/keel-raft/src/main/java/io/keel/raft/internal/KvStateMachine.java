@@ -14,14 +14,7 @@ import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.internal.apply.Applier;
 import io.keel.raft.internal.apply.Quota;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KvStateMachine extends StateMachineAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
-  static final String SNAPSHOT_FILE = "kv.snap";
-  static final String MEMBERS_FILE = "members.snap";
   private final Membership membership = new Membership();
 
   private volatile MvccStore store = new MvccStore();
@@ -179,37 +170,12 @@ final class KvStateMachine extends StateMachineAdapter {
 
   @Override
   public void onSnapshotSave(SnapshotWriter writer, Closure done) {
-    // Written on the FSM thread, so the file is exactly the state at the snapshot's index.
-    Path file = Path.of(writer.getPath(), SNAPSHOT_FILE);
-    try (FileOutputStream fos = new FileOutputStream(file.toFile());
-         OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-      store.writeSnapshot(out);
-      out.flush();
-      fos.getFD().sync();
+    // on the FSM thread, so the snapshot is exactly the state at its index
+    try {
+      SnapshotFile.save(writer, store, membership.state(), lessor.checkpoints());
     } catch (IOException e) {
-      LOG.error("snapshot save failed path={}", file, e);
+      LOG.error("snapshot save failed path={}", writer.getPath(), e);
       done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
-      return;
-    }
-    Path members = Path.of(writer.getPath(), MEMBERS_FILE);
-    try (FileOutputStream fos = new FileOutputStream(members.toFile())) {
-      membership.write(fos);
-      java.io.DataOutputStream d = new java.io.DataOutputStream(fos);
-      java.util.Map<Long, Long> cps = lessor.checkpoints();
-      d.writeInt(cps.size());
-      for (java.util.Map.Entry<Long, Long> e : cps.entrySet()) {
-        d.writeLong(e.getKey());
-        d.writeLong(e.getValue());
-      }
-      d.flush();
-      fos.getFD().sync();
-    } catch (IOException e) {
-      LOG.error("snapshot save failed path={}", members, e);
-      done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
-      return;
-    }
-    if (!writer.addFile(SNAPSHOT_FILE) || !writer.addFile(MEMBERS_FILE)) {
-      done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));
       return;
     }
     lastSnapshotIndex = appliedIndex;
@@ -219,32 +185,17 @@ final class KvStateMachine extends StateMachineAdapter {
 
   @Override
   public boolean onSnapshotLoad(SnapshotReader reader) {
-    Path file = Path.of(reader.getPath(), SNAPSHOT_FILE);
-    if (reader.getFileMeta(SNAPSHOT_FILE) == null || !Files.exists(file)) {
-      LOG.error("snapshot has no {} path={}", SNAPSHOT_FILE, reader.getPath());
-      return false;
-    }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      store = MvccStore.restore(in);
+    SnapshotFile.Contents loaded;
+    try {
+      loaded = SnapshotFile.load(reader);
     } catch (IOException e) {
-      LOG.error("snapshot load failed path={}", file, e);
+      LOG.error("snapshot load failed path={}", reader.getPath(), e);
       return false;
     }
-    Path members = Path.of(reader.getPath(), MEMBERS_FILE);
-    if (Files.exists(members)) {
-      try (InputStream in = Files.newInputStream(members)) {
-        membership.read(in);
-        java.io.DataInputStream d = new java.io.DataInputStream(in);
-        int n = d.readInt();
-        java.util.Map<Long, Long> cps = new java.util.HashMap<>();
-        for (int i = 0; i < n; i++) {
-          cps.put(d.readLong(), d.readLong());
-        }
-        lessor.restoreCheckpoints(cps);
-      } catch (IOException e) {
-        LOG.error("snapshot load failed path={}", members, e);
-        return false;
-      }
+    store = loaded.store();
+    if (loaded.members() != null) {
+      membership.restore(loaded.members());
+      lessor.restoreCheckpoints(loaded.checkpoints());
     }
     storeReplaced.accept(store);
     long index = reader.load().getLastIncludedIndex();

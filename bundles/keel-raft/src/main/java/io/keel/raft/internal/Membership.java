@@ -1,10 +1,5 @@
 package io.keel.raft.internal;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,104 +144,31 @@ public final class Membership {
     return published.get(memberId);
   }
 
-  void write(OutputStream out) throws IOException {
-    DataOutputStream d = new DataOutputStream(out);
-    Map<Long, Attributes> sorted = new TreeMap<>(published);
-    d.writeInt(4); // format
-    d.writeInt(sorted.size());
-    for (Map.Entry<Long, Attributes> e : sorted.entrySet()) {
-      d.writeLong(e.getKey());
-      d.writeUTF(e.getValue().name());
-      d.writeInt(e.getValue().clientUrls().size());
-      for (String u : e.getValue().clientUrls()) {
-        d.writeUTF(u);
-      }
-    }
-    Map<Long, Entry> a = new TreeMap<>(members);
-    d.writeInt(a.size());
-    for (Map.Entry<Long, Entry> e : a.entrySet()) {
-      d.writeLong(e.getKey());
-      d.writeBoolean(e.getValue().learner());
-      d.writeInt(e.getValue().peerUrls().size());
-      for (String u : e.getValue().peerUrls()) {
-        d.writeUTF(u);
-      }
-    }
-    d.writeLong(clusterId);
-    List<java.util.Map.Entry<Long, Integer>> al = alarms();
-    d.writeInt(al.size());
-    for (java.util.Map.Entry<Long, Integer> e : al) {
-      d.writeLong(e.getKey());
-      d.writeInt(e.getValue());
-    }
-    java.util.List<Long> r = new java.util.ArrayList<>(new java.util.TreeSet<>(removed));
-    d.writeInt(r.size());
-    for (long id : r) {
-      d.writeLong(id);
-    }
-    List<String> gone = new ArrayList<>(new java.util.TreeSet<>(retired));
-    d.writeInt(gone.size());
-    for (String u : gone) {
-      d.writeUTF(u);
-    }
-    d.flush();
+  /**
+   * The whole table as a snapshot holds it (see {@link SnapshotFile}), every collection sorted so
+   * that equal tables make equal snapshots.
+   */
+  public record State(Map<Long, Entry> members, Map<Long, Attributes> published, long clusterId,
+      List<Map.Entry<Long, Integer>> alarms, List<Long> removed, List<String> retired) {}
+
+  /** The table now; the FSM thread calls it between two entries, so it is one consistent table. */
+  State state() {
+    return new State(new TreeMap<>(members), new TreeMap<>(published), clusterId, alarms(),
+        new ArrayList<>(new java.util.TreeSet<>(removed)), new ArrayList<>(new java.util.TreeSet<>(retired)));
   }
 
-  void read(InputStream in) throws IOException {
-    DataInputStream d = new DataInputStream(in);
-    if (d.readInt() != 4) {
-      throw new IOException("unknown membership snapshot format");
-    }
-    Map<Long, Attributes> loaded = new TreeMap<>();
-    int n = d.readInt();
-    for (int i = 0; i < n; i++) {
-      long id = d.readLong();
-      String name = d.readUTF();
-      int urls = d.readInt();
-      List<String> list = new ArrayList<>(urls);
-      for (int j = 0; j < urls; j++) {
-        list.add(d.readUTF());
-      }
-      loaded.put(id, new Attributes(name, list));
-    }
-    Map<Long, Entry> loadedMembers = new TreeMap<>();
-    int na = d.readInt();
-    for (int i = 0; i < na; i++) {
-      long id = d.readLong();
-      boolean learner = d.readBoolean();
-      int urls = d.readInt();
-      List<String> list = new ArrayList<>(urls);
-      for (int j = 0; j < urls; j++) {
-        list.add(d.readUTF());
-      }
-      loadedMembers.put(id, new Entry(list, learner));
-    }
-    long loadedClusterId = d.readLong();
-    java.util.Set<java.util.Map.Entry<Long, Integer>> loadedAlarms = new java.util.HashSet<>();
-    int nal = d.readInt();
-    for (int i = 0; i < nal; i++) {
-      loadedAlarms.add(java.util.Map.entry(d.readLong(), d.readInt()));
-    }
-    java.util.Set<Long> loadedRemoved = new java.util.HashSet<>();
-    int nr = d.readInt();
-    for (int i = 0; i < nr; i++) {
-      loadedRemoved.add(d.readLong());
-    }
-    java.util.Set<String> loadedRetired = new java.util.HashSet<>();
-    int ng = d.readInt();
-    for (int i = 0; i < ng; i++) {
-      loadedRetired.add(d.readUTF());
-    }
+  /** Replaces the whole table with one a snapshot held. */
+  void restore(State s) {
     published.clear();
-    published.putAll(loaded);
+    published.putAll(s.published());
     retired.clear();
-    retired.addAll(loadedRetired);
+    retired.addAll(s.retired());
     members.clear();
-    members.putAll(loadedMembers);
+    members.putAll(s.members());
     removed.clear();
-    removed.addAll(loadedRemoved);
-    clusterId = loadedClusterId;
+    removed.addAll(s.removed());
+    clusterId = s.clusterId();
     alarms.clear();
-    alarms.addAll(loadedAlarms);
+    alarms.addAll(s.alarms());
   }
 }

@@ -135,7 +135,7 @@ public final class MemberStartup {
       return false;
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(restoreFile))) {
-      raft.seed(MvccStore.restore(BackupFormat.unframe(in)));
+      raft.seed(BackupFormat.restore(in));
     }
     LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
     return true;

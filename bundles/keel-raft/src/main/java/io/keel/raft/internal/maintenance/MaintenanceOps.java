@@ -14,7 +14,6 @@ import io.keel.raft.internal.RaftAccess;
 import io.keel.raft.internal.membership.MemberTable;
 import io.keel.raft.internal.propose.Proposer;
 import io.keel.raft.internal.propose.ReadIndex;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -76,13 +75,11 @@ public final class MaintenanceOps {
   /** A linearizable point first, so the backup holds every write acknowledged before the call. */
   public CompletableFuture<byte[]> backup() {
     return reads.linearized().thenApply(ignored -> {
-      ByteArrayOutputStream state = new ByteArrayOutputStream();
       try {
-        raft.store().writeSnapshot(state);
+        return BackupFormat.backup(raft.store());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return BackupFormat.frame(state.toByteArray());
     });
   }
 

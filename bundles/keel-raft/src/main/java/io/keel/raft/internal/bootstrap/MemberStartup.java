@@ -182,7 +182,12 @@ public final class MemberStartup {
 
   private static void awaitLeader(RaftAccess raft, long timeoutMs) {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (raft.node().getLeaderId() == null || raft.node().getLeaderId().isEmpty()) {
+    while (true) {
+      // read once a pass: jraft answers null while there is no leader, and one can be lost between two reads
+      com.alipay.sofa.jraft.entity.PeerId leader = raft.node().getLeaderId();
+      if (leader != null && !leader.isEmpty()) {
+        return;
+      }
       if (System.nanoTime() > deadline) {
         LOG.warn("no leader yet after {} ms; serving anyway, requests fail until one is elected", timeoutMs);
         return;

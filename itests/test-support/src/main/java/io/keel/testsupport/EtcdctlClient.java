@@ -41,7 +41,7 @@ public final class EtcdctlClient implements EtcdClient {
 
   @Override
   public long count(String prefix, boolean serializable) {
-    return ok(run("get", prefix, "--prefix", "--count-only", consistency(serializable), "-w", "json")).json()
+    return ok(run("get", prefix, "--prefix", "--keys-only", consistency(serializable), "-w", "json")).json()
         .path("count").asLong();
   }
 

@@ -23,22 +23,34 @@ import java.util.StringJoiner;
  * through real etcdctl: the {@link ClusterUnderTest} of the black-box layer. Members can be added
  * later (joiners); stopped members stay in the list.
  *
- * <p>Each member advertises the port of a {@link LinkProxy} in front of its own peer port, so
- * {@link #partition} can cut its links: its proxy drops every connection, and the other members'
- * proxies drop those coming from its process.
+ * <p>A cluster made {@link #withLinkProxies} has each member advertise the port of a {@link LinkProxy}
+ * in front of its own peer port, so {@link #partition} can cut its links: its proxy drops every
+ * connection, and the other members' proxies drop those coming from its process. Other clusters
+ * connect their members directly (one hop less for a loaded machine's scheduler).
  */
 final class ApplianceCluster implements ClusterUnderTest {
   private final List<ApplianceProcess> members = new ArrayList<>();
   private final List<LinkProxy> proxies = new ArrayList<>();
   private final String token;
+  private final boolean proxied;
 
-  private ApplianceCluster(String token) {
+  private ApplianceCluster(String token, boolean proxied) {
     this.token = token;
+    this.proxied = proxied;
   }
 
   /** Unpacks {@code size} appliances named {@code m0..}, not started. */
   static ApplianceCluster create(String label, int size) {
-    ApplianceCluster c = new ApplianceCluster(label);
+    return create(label, size, false);
+  }
+
+  /** Like {@link #create}, each member behind a peer-link proxy so that it can be partitioned. */
+  static ApplianceCluster withLinkProxies(String label, int size) {
+    return create(label, size, true);
+  }
+
+  private static ApplianceCluster create(String label, int size, boolean proxied) {
+    ApplianceCluster c = new ApplianceCluster(label, proxied);
     for (int i = 0; i < size; i++) {
       c.addAppliance(label + "-m" + i);
     }
@@ -102,13 +114,15 @@ final class ApplianceCluster implements ClusterUnderTest {
     return token;
   }
 
-  /** Unpacks one more appliance (not started) behind its own peer-link proxy; returns its index. */
+  /** Unpacks one more appliance (not started), behind a peer-link proxy if the cluster has them; returns its index. */
   int addAppliance(String label) {
     ApplianceProcess member = ApplianceProcess.create(label);
-    LinkProxy proxy = LinkProxy.start(Ports.free(), member.listenPeerPort());
-    member.advertisePeerAt(proxy.port());
+    if (proxied) {
+      LinkProxy proxy = LinkProxy.start(Ports.free(), member.listenPeerPort());
+      member.advertisePeerAt(proxy.port());
+      proxies.add(proxy);
+    }
     members.add(member);
-    proxies.add(proxy);
     return members.size() - 1;
   }
 
@@ -177,6 +191,9 @@ final class ApplianceCluster implements ClusterUnderTest {
 
   @Override
   public void partition(int i) {
+    if (!proxied) {
+      throw new IllegalStateException("a cluster made without link proxies cannot be partitioned");
+    }
     ApplianceProcess cut = members.get(i);
     proxies.get(i).cutAll();
     for (int j = 0; j < proxies.size(); j++) {

@@ -11,7 +11,7 @@ class PartitionIT {
 
   @Test
   void aPartitionedLeaderGivesNoAnswerButErrorsAndCatchesUpAfterHealing() {
-    try (ApplianceCluster c = ApplianceCluster.create("partition", 3).startNew()) {
+    try (ApplianceCluster c = ApplianceCluster.withLinkProxies("partition", 3).startNew()) {
       PartitionScenario.run(c);
     }
   }

@@ -9,11 +9,11 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.keel.testsupport.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +63,8 @@ class BenchSmokeTest {
       home = top.filter(p -> Files.isExecutable(p.resolve("bin/keel"))).findFirst()
           .orElseThrow(() -> new IllegalStateException("no bin/keel in " + tarball));
     }
-    int client = freePort();
-    int peer = freePort();
+    int client = Ports.free();
+    int peer = Ports.free();
     endpoint = "127.0.0.1:" + client;
     String clientUrl = "http://" + endpoint;
     String peerUrl = "http://127.0.0.1:" + peer;
@@ -159,12 +159,6 @@ class BenchSmokeTest {
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     } catch (IOException e) {
       return "(member.log unreadable: " + e + ")";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

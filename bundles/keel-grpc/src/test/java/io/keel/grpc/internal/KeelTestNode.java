@@ -5,10 +5,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.keel.api.config.KeelConfig;
 import io.keel.raft.RaftNode;
+import io.keel.testsupport.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,27 +71,9 @@ public final class KeelTestNode implements AutoCloseable {
     return new KeelTestNode(dir, raft, grpc, clientPort);
   }
 
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * A port free on 127.0.0.1 now, below the kernel's ephemeral range (32768+) so that outgoing
-   * connections of anything else on the machine cannot take it before the member binds it, and
-   * never handed out twice in this JVM.
-   */
-  static int freePort() throws IOException {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int port = random.nextInt(15_000, 32_000);
-      if (!HANDED_OUT.add(port)) {
-        continue;
-      }
-      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
-      } catch (IOException inUse) {
-        // try another
-      }
-    }
-    throw new IOException("no free port in 15000-32000 after 1000 attempts");
+  /** A free 127.0.0.1 port (test-support's {@link Ports}: below the ephemeral range, never handed out twice). */
+  static int freePort() {
+    return Ports.free();
   }
 
   public ManagedChannel channel() {

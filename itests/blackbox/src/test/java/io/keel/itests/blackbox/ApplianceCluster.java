@@ -1,28 +1,58 @@
 package io.keel.itests.blackbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.keel.testsupport.Await;
+import io.keel.testsupport.ClusterUnderTest;
+import io.keel.testsupport.EtcdClient;
+import io.keel.testsupport.EtcdException;
+import io.keel.testsupport.Etcdctl;
+import io.keel.testsupport.EtcdctlClient;
+import io.keel.testsupport.LinkProxy;
+import io.keel.testsupport.Member;
+import io.keel.testsupport.Ports;
+import io.keel.testsupport.SocketOwners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Several unpacked appliances on 127.0.0.1 forming one cluster, each a separate process, seen only
- * through real etcdctl. Members can be added later (joiners); stopped members stay in the list.
+ * through real etcdctl: the {@link ClusterUnderTest} of the black-box layer. Members can be added
+ * later (joiners); stopped members stay in the list.
+ *
+ * <p>A cluster made {@link #withLinkProxies} has each member advertise the port of a {@link LinkProxy}
+ * in front of its own peer port, so {@link #partition} can cut its links: its proxy drops every
+ * connection, and the other members' proxies drop those coming from its process. Other clusters
+ * connect their members directly (one hop less for a loaded machine's scheduler).
  */
-final class ApplianceCluster implements AutoCloseable {
+final class ApplianceCluster implements ClusterUnderTest {
   private final List<ApplianceProcess> members = new ArrayList<>();
+  private final List<LinkProxy> proxies = new ArrayList<>();
   private final String token;
+  private final boolean proxied;
 
-  private ApplianceCluster(String token) {
+  private ApplianceCluster(String token, boolean proxied) {
     this.token = token;
+    this.proxied = proxied;
   }
 
   /** Unpacks {@code size} appliances named {@code m0..}, not started. */
   static ApplianceCluster create(String label, int size) {
-    ApplianceCluster c = new ApplianceCluster(label);
+    return create(label, size, false);
+  }
+
+  /** Like {@link #create}, each member behind a peer-link proxy so that it can be partitioned. */
+  static ApplianceCluster withLinkProxies(String label, int size) {
+    return create(label, size, true);
+  }
+
+  private static ApplianceCluster create(String label, int size, boolean proxied) {
+    ApplianceCluster c = new ApplianceCluster(label, proxied);
     for (int i = 0; i < size; i++) {
-      c.members.add(ApplianceProcess.create(label + "-m" + i));
+      c.addAppliance(label + "-m" + i);
     }
     return c;
   }
@@ -44,29 +74,60 @@ final class ApplianceCluster implements AutoCloseable {
   }
 
   String initialCluster() {
-    StringBuilder cluster = new StringBuilder();
+    StringJoiner cluster = new StringJoiner(",");
     for (int i = 0; i < members.size(); i++) {
-      cluster.append(i == 0 ? "" : ",").append("m").append(i).append('=').append(members.get(i).peerUrl());
+      cluster.add("m" + i + "=" + members.get(i).peerUrl());
     }
     return cluster.toString();
+  }
+
+  /**
+   * The initial-cluster a joiner starts with: the members the running cluster lists now, named as
+   * they were started (a member added but not started yet has no name: it is called m + its number here).
+   */
+  String initialClusterOfMembers() {
+    StringJoiner cluster = new StringJoiner(",");
+    for (Member m : new Etcdctl(endpoints()).memberList()) {
+      String name = m.name();
+      if (name.isEmpty()) {
+        String url = m.peerUrls().get(0);
+        int slot = indexOfPeer(url);
+        name = "m" + slot;
+      }
+      for (String url : m.peerUrls()) {
+        cluster.add(name + "=" + url);
+      }
+    }
+    return cluster.toString();
+  }
+
+  private int indexOfPeer(String peerUrl) {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).peerUrl().equals(peerUrl)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no member of this cluster has peer URL " + peerUrl);
   }
 
   String token() {
     return token;
   }
 
-  /** Unpacks one more appliance (not started); returns its index. */
+  /** Unpacks one more appliance (not started), behind a peer-link proxy if the cluster has them; returns its index. */
   int addAppliance(String label) {
-    members.add(ApplianceProcess.create(label));
+    ApplianceProcess member = ApplianceProcess.create(label);
+    if (proxied) {
+      LinkProxy proxy = LinkProxy.start(Ports.free(), member.listenPeerPort());
+      member.advertisePeerAt(proxy.port());
+      proxies.add(proxy);
+    }
+    members.add(member);
     return members.size() - 1;
   }
 
   ApplianceProcess member(int i) {
     return members.get(i);
-  }
-
-  int size() {
-    return members.size();
   }
 
   /** Client endpoints of the running members. */
@@ -79,62 +140,126 @@ final class ApplianceCluster implements AutoCloseable {
     return members.stream().filter(ApplianceProcess::isAlive).count();
   }
 
-  /** Index of the running member that reports itself leader, and the term (waits up to 20 s). */
-  long[] leaderAndTerm() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (int i = 0; i < members.size(); i++) {
-        ApplianceProcess m = members.get(i);
-        if (!m.isAlive()) {
-          continue;
-        }
-        Etcdctl.Result r = m.etcdctl().run("endpoint", "status", "-w", "json");
-        Matcher id = Pattern.compile("\"member_id\":(\\d+)").matcher(r.stdout());
-        Matcher leader = Pattern.compile("\"leader\":(\\d+)").matcher(r.stdout());
-        Matcher term = Pattern.compile("\"raft_term\":(\\d+)").matcher(r.stdout());
-        if (r.ok() && id.find() && leader.find() && term.find() && id.group(1).equals(leader.group(1))) {
-          return new long[] {i, Long.parseLong(term.group(1))};
-        }
+  // ---- ClusterUnderTest -------------------------------------------------------------------------
+
+  @Override
+  public int size() {
+    return members.size();
+  }
+
+  @Override
+  public boolean isRunning(int i) {
+    return members.get(i).isAlive();
+  }
+
+  @Override
+  public boolean isLeader(int i) {
+    if (!isRunning(i)) {
+      return false;
+    }
+    try {
+      return client(i).status().isLeader();
+    } catch (EtcdException | AssertionError noAnswer) {
+      return false; // not serving yet, or etcdctl itself stalled: the caller's wait is bounded
+    }
+  }
+
+  @Override
+  public EtcdClient client(int i) {
+    return new EtcdctlClient(members.get(i).clientEndpoint());
+  }
+
+  @Override
+  public String peerUrl(int i) {
+    return members.get(i).peerUrl();
+  }
+
+  @Override
+  public void stop(int i) {
+    members.get(i).stop();
+  }
+
+  @Override
+  public void kill(int i) {
+    members.get(i).kill9();
+  }
+
+  @Override
+  public void restart(int i) {
+    members.get(i).restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+  }
+
+  @Override
+  public void partition(int i) {
+    if (!proxied) {
+      throw new IllegalStateException("a cluster made without link proxies cannot be partitioned");
+    }
+    ApplianceProcess cut = members.get(i);
+    proxies.get(i).cutAll();
+    for (int j = 0; j < proxies.size(); j++) {
+      if (j != i) {
+        proxies.get(j).cut(port -> SocketOwners.localPorts(cut.processes()).contains(port));
       }
-      ApplianceProcess.sleep(100);
     }
-    throw new AssertionError("no leader within 20 s");
   }
 
-  int leader() {
-    return (int) leaderAndTerm()[0];
+  @Override
+  public void heal() {
+    proxies.forEach(LinkProxy::heal);
   }
 
-  /** Member {@code i}'s ID in hex, as etcdctl prints it. */
-  String memberIdHex(int i) {
-    Etcdctl.Result r = members.get(i).etcdctl().run("endpoint", "status", "-w", "json");
-    Matcher id = Pattern.compile("\"member_id\":(\\d+)").matcher(r.stdout());
-    if (!r.ok() || !id.find()) {
-      throw new AssertionError("no status from member " + i + ": " + r);
-    }
-    return Long.toHexString(Long.parseUnsignedLong(id.group(1)));
+  @Override
+  public int createMember() {
+    return addAppliance(token + "-m" + members.size());
+  }
+
+  @Override
+  public void startJoiner(int i) {
+    members.get(i).start("--name=m" + i, "--initial-cluster=" + initialClusterOfMembers(),
+        "--initial-cluster-state=existing", "--initial-cluster-token=" + token);
+  }
+
+  @Override
+  public void awaitRemovedStops(int i) {
+    assertEquals(Integer.valueOf(0), members.get(i).awaitExit(Duration.ofSeconds(60)),
+        "a removed member exits (code 0), as etcd does");
+    members.get(i).stop();
   }
 
   /** Waits (30 s) until every running member answers `endpoint hashkv` with one hash. */
-  void awaitEqualHashes() {
+  @Override
+  public void assertReplicasEqual() {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      Etcdctl.Result r = new Etcdctl(endpoints()).run("endpoint", "hashkv");
-      last = r.toString();
-      List<String> hashes = r.stdout().lines().map(l -> l.substring(l.indexOf(',') + 1).trim()).distinct().toList();
-      if (r.ok() && r.stdout().lines().count() == runningCount() && hashes.size() == 1) {
-        return;
+      try {
+        List<Etcdctl.EndpointHash> hashes = new Etcdctl(endpoints()).endpointHashes();
+        last = hashes.toString();
+        Set<Long> distinct = Set.copyOf(hashes.stream().map(Etcdctl.EndpointHash::hash).toList());
+        if (hashes.size() == runningCount() && distinct.size() == 1) {
+          return;
+        }
+      } catch (AssertionError notYet) {
+        last = notYet.getMessage();
       }
-      ApplianceProcess.sleep(200);
+      Await.pause(200);
     }
     throw new AssertionError("hashes differ: " + last);
   }
 
   @Override
+  public Duration patience() {
+    return ApplianceProcess.BOOT_TIMEOUT;
+  }
+
+  @Override
   public void close() {
-    for (ApplianceProcess m : members) {
-      m.close();
+    try {
+      for (ApplianceProcess m : members) {
+        m.close();
+      }
+    } finally {
+      proxies.forEach(LinkProxy::close);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.keel.itests.blackbox;
 
+import io.keel.testsupport.Etcdctl;
+import io.keel.testsupport.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,6 +68,7 @@ public final class ApplianceProcess implements AutoCloseable {
   private final Path output;
   private final int clientPort;
   private final int peerPort;
+  private int advertisedPeerPort;
   private boolean passDataDir = true;
   private List<String> lastFlags = List.of();
   private Map<String, String> lastEnv = Map.of();
@@ -82,6 +85,7 @@ public final class ApplianceProcess implements AutoCloseable {
       peer = Ports.free();
     }
     this.peerPort = peer;
+    this.advertisedPeerPort = peer;
     ALL.add(this);
   }
 
@@ -119,6 +123,15 @@ public final class ApplianceProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Advertise this peer port instead of the one the member listens on (a proxy in front of it, see
+   * LinkProxy); {@link #peerUrl} is then the proxy's URL.
+   */
+  public ApplianceProcess advertisePeerAt(int port) {
+    this.advertisedPeerPort = port;
+    return this;
   }
 
   /** Do not pass --data-dir (to test the default); the caller's flags or environment may. */
@@ -169,7 +182,7 @@ public final class ApplianceProcess implements AutoCloseable {
     }
     cmd.add("--listen-client-urls=" + clientUrl());
     cmd.add("--advertise-client-urls=" + clientUrl());
-    cmd.add("--listen-peer-urls=" + peerUrl());
+    cmd.add("--listen-peer-urls=" + listenPeerUrl());
     cmd.add("--initial-advertise-peer-urls=" + peerUrl());
     boolean nameGiven = env.containsKey("ETCD_NAME") || env.containsKey("ETCD_INITIAL_CLUSTER")
         || Arrays.stream(extra).anyMatch(f -> f.matches("--?(name|initial-cluster)(=.*)?"));
@@ -309,8 +322,29 @@ public final class ApplianceProcess implements AutoCloseable {
     return "http://127.0.0.1:" + clientPort;
   }
 
+  /** The peer URL the other members reach this one at (the listen URL unless {@link #advertisePeerAt}). */
   public String peerUrl() {
+    return "http://127.0.0.1:" + advertisedPeerPort;
+  }
+
+  /** The peer URL the member listens on. */
+  public String listenPeerUrl() {
     return "http://127.0.0.1:" + peerPort;
+  }
+
+  public int listenPeerPort() {
+    return peerPort;
+  }
+
+  /** The running member's processes: bin/keel's and its descendants (the JVM). */
+  public List<ProcessHandle> processes() {
+    if (!isAlive()) {
+      return List.of();
+    }
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(process.toHandle());
+    process.descendants().forEach(all::add);
+    return all;
   }
 
   public int clientPort() {

@@ -13,6 +13,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.keel.testsupport.Etcdctl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

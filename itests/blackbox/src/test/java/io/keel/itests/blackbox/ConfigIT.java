@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.keel.testsupport.Etcdctl;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.keel.itests.blackbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.testsupport.Etcdctl;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,28 +1,46 @@
-package io.keel.grpc.internal;
+package io.keel.itests.inprocess;
 
 import io.etcd.jetcd.api.KVGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.keel.api.HashKv;
 import io.keel.api.config.KeelConfig;
+import io.keel.grpc.internal.GrpcServer;
 import io.keel.raft.RaftNode;
+import io.keel.testsupport.Await;
+import io.keel.testsupport.ClusterUnderTest;
+import io.keel.testsupport.EtcdClient;
+import io.keel.testsupport.EtcdException;
+import io.keel.testsupport.Ports;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
  * An in-process cluster of real members (jraft on 127.0.0.1 peer ports, gRPC on client ports, data
- * in a temporary folder), with stop/restart of single members. Everything is stopped by close().
+ * in a temporary folder), with stop/restart of single members and partitions by cutting links
+ * inside each member. Everything is stopped by close().
+ *
+ * <p>Every call into RaftNode is in the few methods under "the member's own calls" below, so a
+ * change of RaftNode's API touches only them.
  */
-public final class TestCluster implements AutoCloseable {
+public final class TestCluster implements ClusterUnderTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
   private final Path dir;
   private final int size; // initial members
   private final int capacity;
@@ -44,8 +62,8 @@ public final class TestCluster implements AutoCloseable {
     this.grpc = new GrpcServer[capacity];
     this.channels = new ManagedChannel[capacity];
     for (int i = 0; i < capacity; i++) {
-      peerPorts[i] = KeelTestNode.freePort();
-      clientPorts[i] = KeelTestNode.freePort();
+      peerPorts[i] = Ports.free();
+      clientPorts[i] = Ports.free();
     }
   }
 
@@ -95,6 +113,8 @@ public final class TestCluster implements AutoCloseable {
     return KeelConfig.from(p, Map.of());
   }
 
+  // ---- the member's own calls (RaftNode and GrpcServer) -----------------------------------------
+
   private void startMember(int i) {
     try {
       KeelConfig config = config(i);
@@ -108,57 +128,7 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** The peer URL member {@code i} has or will have. */
-  public String peerUrl(int i) {
-    return "http://127.0.0.1:" + peerPorts[i];
-  }
-
-  /** Gives member {@code i} a new peer port, used from its next start; returns the new peer URL. */
-  public String movePeer(int i) throws IOException {
-    peerPorts[i] = KeelTestNode.freePort();
-    return peerUrl(i);
-  }
-
-  /** Starts the next member as a joiner (initial-cluster-state=existing); returns its index. */
-  public int startJoiner() {
-    int i = joined++;
-    if (i >= capacity) {
-      throw new IllegalStateException("no room for another member");
-    }
-    startMember(i);
-    return i;
-  }
-
-  public ManagedChannel channel(int i) {
-    return channels[i];
-  }
-
-  public KVGrpc.KVBlockingStub kv(int i) {
-    return KVGrpc.newBlockingStub(channels[i]);
-  }
-
-  public RaftNode member(int i) {
-    return raft[i];
-  }
-
-  public boolean isRunning(int i) {
-    return raft[i] != null;
-  }
-
-  /** The index of the current leader, waiting (bounded) for one. */
-  public int waitLeader() throws InterruptedException {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      for (int i = 0; i < capacity; i++) {
-        if (raft[i] != null && raft[i].isLeader()) {
-          return i;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no leader within 15 s");
-  }
-
+  @Override
   public void stop(int i) {
     if (channels[i] != null) {
       channels[i].shutdownNow();
@@ -174,19 +144,20 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  public void restart(int i) {
-    stop(i);
-    startMember(i);
+  @Override
+  public boolean isLeader(int i) {
+    return raft[i] != null && raft[i].isLeader();
   }
 
   /** Cuts every link between member {@code i} and the others, both ways (a network partition). */
+  @Override
   public void partition(int i) {
-    java.util.Set<String> others = new java.util.HashSet<>();
+    Set<String> others = new HashSet<>();
     for (int j = 0; j < capacity; j++) {
       if (j != i) {
         others.add("127.0.0.1:" + peerPorts[j]);
         if (raft[j] != null) {
-          raft[j].links().cut(java.util.Set.of("127.0.0.1:" + peerPorts[i]));
+          raft[j].links().cut(Set.of("127.0.0.1:" + peerPorts[i]));
         }
       }
     }
@@ -194,6 +165,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** Heals every partition. */
+  @Override
   public void heal() {
     for (RaftNode r : raft) {
       if (r != null) {
@@ -203,14 +175,15 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** Waits (bounded) until every running member reports the same revision and KV hash. */
-  public void assertReplicasEqual() throws Exception {
+  @Override
+  public void assertReplicasEqual() {
     long deadline = System.nanoTime() + 15_000_000_000L;
     String last = "";
     while (System.nanoTime() < deadline) {
       List<String> views = new ArrayList<>();
       for (int i = 0; i < capacity; i++) {
         if (raft[i] != null) {
-          io.keel.api.HashKv h = raft[i].hashKv(0).toCompletableFuture().get();
+          HashKv h = hashKv(raft[i]);
           views.add(h.revision() + ":" + h.hash());
         }
       }
@@ -218,18 +191,122 @@ public final class TestCluster implements AutoCloseable {
       if (views.stream().distinct().count() == 1) {
         return;
       }
-      Thread.sleep(50);
+      Await.pause(50);
     }
     throw new AssertionError("replicas differ: " + last);
   }
 
+  private static HashKv hashKv(RaftNode member) {
+    try {
+      return member.hashKv(0).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw new AssertionError("hashKv failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  // ---- the rest only uses the above -------------------------------------------------------------
+
+  /** The peer URL member {@code i} has or will have. */
   @Override
-  public void close() throws IOException {
+  public String peerUrl(int i) {
+    return "http://127.0.0.1:" + peerPorts[i];
+  }
+
+  /** Gives member {@code i} a new peer port, used from its next start; returns the new peer URL. */
+  public String movePeer(int i) {
+    peerPorts[i] = Ports.free();
+    return peerUrl(i);
+  }
+
+  @Override
+  public int createMember() {
+    if (joined >= capacity) {
+      throw new IllegalStateException("no room for another member");
+    }
+    return joined++;
+  }
+
+  @Override
+  public void startJoiner(int i) {
+    startMember(i);
+  }
+
+  /** Starts the next member as a joiner (initial-cluster-state=existing); returns its index. */
+  public int startJoiner() {
+    int i = createMember();
+    startJoiner(i);
+    return i;
+  }
+
+  @Override
+  public void awaitRemovedStops(int i) {
+    EtcdClient removed = client(i);
+    Await.until(PATIENCE, "member " + i + " answering \"etcdserver: server stopped\"", () -> {
+      try {
+        removed.get("/", false);
+        return false;
+      } catch (EtcdException e) {
+        return "etcdserver: server stopped".equals(e.getMessage());
+      }
+    });
+    stop(i);
+  }
+
+  public ManagedChannel channel(int i) {
+    return channels[i];
+  }
+
+  public KVGrpc.KVBlockingStub kv(int i) {
+    return KVGrpc.newBlockingStub(channels[i]);
+  }
+
+  @Override
+  public EtcdClient client(int i) {
+    return new GrpcClient(channels[i]);
+  }
+
+  public RaftNode member(int i) {
+    return raft[i];
+  }
+
+  @Override
+  public int size() {
+    return joined;
+  }
+
+  @Override
+  public boolean isRunning(int i) {
+    return raft[i] != null;
+  }
+
+  @Override
+  public Duration patience() {
+    return PATIENCE;
+  }
+
+  @Override
+  public void kill(int i) {
+    stop(i);
+  }
+
+  @Override
+  public void restart(int i) {
+    stop(i);
+    startMember(i);
+  }
+
+  @Override
+  public void close() {
     for (int i = 0; i < capacity; i++) {
       stop(i);
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,8 +1,7 @@
-package io.keel.grpc.internal;
+package io.keel.itests.inprocess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -15,12 +14,14 @@ import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Three in-process members: any member serves, failover, catch-up (seed 001 and 004's scenarios). */
+/**
+ * Three in-process members: any member serves, failover, catch-up (seed 001 and 004's scenarios).
+ * The partition scenario runs from test-support's shared body: {@link SharedScenariosClusterTest}.
+ */
 class ClusterTest {
 
   static ByteString bs(String s) {
@@ -75,51 +76,6 @@ class ClusterTest {
       }
       assertTrue(members.getMembersList().stream().allMatch(m -> m.getClientURLsCount() == 1 && !m.getName().isEmpty()),
           "every member has published its name and client URL: " + members);
-    }
-  }
-
-  @Test
-  void aPartitionedLeaderGivesNoAnswerButErrorsAndCatchesUpAfterHealing() throws Exception {
-    try (TestCluster c = TestCluster.start(3)) {
-      int old = c.waitLeader();
-      c.kv(old).put(PutRequest.newBuilder().setKey(bs("/p/k")).setValue(bs("before")).build());
-      c.assertReplicasEqual();
-
-      c.partition(old);
-      int fresh = -1;
-      long deadline = System.nanoTime() + 15_000_000_000L;
-      while (fresh < 0 && System.nanoTime() < deadline) {
-        for (int i = 0; i < 3; i++) {
-          if (i != old && c.member(i).isLeader()) {
-            fresh = i;
-          }
-        }
-        Thread.sleep(20);
-      }
-      assertTrue(fresh >= 0, "the majority side elects a leader");
-      c.kv(fresh).put(PutRequest.newBuilder().setKey(bs("/p/k")).setValue(bs("during")).build());
-
-      // the cut-off member never answers with stale data: linearizable reads and writes fail
-      // with etcd's errors; a serializable read may show its (old) local state
-      KVGrpc.KVBlockingStub cutOff = c.kv(old).withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS);
-      StatusRuntimeException read = assertThrows(StatusRuntimeException.class,
-          () -> cutOff.range(RangeRequest.newBuilder().setKey(bs("/p/k")).build()));
-      assertTrue(java.util.Set.of("etcdserver: no leader", "etcdserver: leader changed", "etcdserver: request timed out")
-          .contains(read.getStatus().getDescription()), read.toString());
-      StatusRuntimeException write = assertThrows(StatusRuntimeException.class, () -> c.kv(old)
-          .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
-          .put(PutRequest.newBuilder().setKey(bs("/p/lost")).setValue(bs("x")).build()));
-      assertTrue(java.util.Set.of("etcdserver: no leader", "etcdserver: leader changed", "etcdserver: request timed out")
-          .contains(write.getStatus().getDescription()), write.toString());
-      assertEquals("before", c.kv(old).range(RangeRequest.newBuilder().setKey(bs("/p/k")).setSerializable(true)
-          .build()).getKvs(0).getValue().toStringUtf8());
-
-      c.heal();
-      c.assertReplicasEqual();
-      assertEquals("during", c.kv(old).range(RangeRequest.newBuilder().setKey(bs("/p/k")).build()).getKvs(0)
-          .getValue().toStringUtf8(), "the healed member caught up");
-      assertEquals(0, c.kv(fresh).range(RangeRequest.newBuilder().setKey(bs("/p/lost")).build()).getCount(),
-          "a write refused during the partition never appears");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.keel.grpc.internal;
+package io.keel.itests.inprocess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package io.keel.raft;
 
+import io.keel.mvcc.MvccStore;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -25,6 +26,15 @@ public final class BackupFormat {
     ByteBuffer b = ByteBuffer.allocate(padded);
     b.put(MAGIC).putLong(state.length).put(state);
     return b.array();
+  }
+
+  /**
+   * Fails unless {@code body} (a backup without etcd's SHA-256 trailer) is one Keel can restore:
+   * the framing and the whole store snapshot inside it decode, exactly as a restored member will
+   * decode them. Writes nothing; bin/keel's {@code snapshot restore} runs it before it writes.
+   */
+  public static void check(InputStream body) throws IOException {
+    MvccStore.restore(unframe(body));
   }
 
   /** The store snapshot inside a framed backup; IOException if it is not one. */

@@ -21,9 +21,12 @@ public record MemberEnd(Reason reason, String message) {
     REMOVED
   }
 
-  /** A start failure, told in one line: the failure's message, then its root cause's if that adds to it. */
-  public static MemberEnd startFailed(Throwable failure) {
-    String message = firstLine(failure);
+  /**
+   * A start failure, told in one line: what was being started ({@code context}, e.g. the URLs it
+   * listens on; null if none), the failure's message, then its root cause's if that adds to it.
+   */
+  public static MemberEnd startFailed(String context, Throwable failure) {
+    String message = (context == null ? "" : context + ": ") + firstLine(failure);
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

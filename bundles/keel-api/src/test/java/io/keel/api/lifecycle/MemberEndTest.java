@@ -11,21 +11,21 @@ class MemberEndTest {
   void aStartFailureIsOneLineWithItsRootCause() {
     IOException bind = new IOException("Failed to bind to address /127.0.0.1:2379",
         new IOException("bind(..) failed with error(-98): Address already in use\n  at native"));
-    MemberEnd end = MemberEnd.startFailed(bind);
+    MemberEnd end = MemberEnd.startFailed("serving clients on [http://127.0.0.1:2379]", bind);
     assertEquals(MemberEnd.Reason.START_FAILED, end.reason());
-    assertEquals("Failed to bind to address /127.0.0.1:2379: bind(..) failed with error(-98): Address already in use",
+    assertEquals("serving clients on [http://127.0.0.1:2379]: Failed to bind to address /127.0.0.1:2379: bind(..) failed with error(-98): Address already in use",
         end.message());
   }
 
   @Test
   void onlyTheFirstLineOfAMessageIsKept() {
-    MemberEnd end = MemberEnd.startFailed(new IllegalArgumentException("invalid configuration: x\nmore"));
+    MemberEnd end = MemberEnd.startFailed(null, new IllegalArgumentException("invalid configuration: x\nmore"));
     assertEquals("invalid configuration: x", end.message());
   }
 
   @Test
   void aCauseAlreadyToldIsNotRepeated() {
     Exception e = new Exception("port taken: in use", new Exception("in use"));
-    assertEquals("port taken: in use", MemberEnd.startFailed(e).message());
+    assertEquals("port taken: in use", MemberEnd.startFailed(null, e).message());
   }
 }

@@ -30,13 +30,15 @@ public final class GrpcServerComponent {
   void activate(BundleContext context, ServerConfig settings) throws Exception {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(GrpcServer.class.getClassLoader());
+    KeelConfig config = null;
     try {
-      KeelConfig config = KeelConfig.from(settings, System.getenv());
+      config = KeelConfig.from(settings, System.getenv());
       server = new GrpcServer(keel, config.listenClientUrls(), config.maxRequestBytes(),
           config.watchProgressNotifyIntervalMs()).start();
     } catch (Exception e) {
       LOG.error("keel cannot serve clients: {}", e.getMessage(), e);
-      context.registerService(MemberEnd.class, MemberEnd.startFailed(e), null);
+      String what = config == null ? null : "serving clients on " + config.listenClientUrls();
+      context.registerService(MemberEnd.class, MemberEnd.startFailed(what, e), null);
       throw e;
     } finally {
       Thread.currentThread().setContextClassLoader(previous);

@@ -34,15 +34,17 @@ public final class RaftNodeComponent {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     // jraft and bolt start threads that inherit the TCCL; give them this bundle's loader.
     Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
+    KeelConfig config = null;
     try {
-      KeelConfig config = KeelConfig.from(settings, System.getenv());
+      config = KeelConfig.from(settings, System.getenv());
       for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
         LOG.warn("unrecognized environment variable {}", unknown);
       }
       node = RaftNode.start(config);
     } catch (Exception e) {
       LOG.error("keel cannot start: {}", e.getMessage(), e);
-      context.registerService(MemberEnd.class, MemberEnd.startFailed(e), null);
+      String what = config == null ? null : "member with peer URLs " + config.listenPeerUrls();
+      context.registerService(MemberEnd.class, MemberEnd.startFailed(what, e), null);
       throw e;
     } finally {
       Thread.currentThread().setContextClassLoader(previous);

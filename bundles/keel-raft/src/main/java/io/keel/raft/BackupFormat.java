@@ -48,6 +48,15 @@ public final class BackupFormat {
     return b.array();
   }
 
+  /**
+   * Fails unless {@code body} (a backup without etcd's SHA-256 trailer) is one Keel can restore:
+   * the framing and the whole store snapshot inside it decode, exactly as a restored member will
+   * decode them. Writes nothing; bin/keel's {@code snapshot restore} runs it before it writes.
+   */
+  public static void check(InputStream body) throws IOException {
+    restore(body);
+  }
+
   /** The store snapshot inside a framed backup; IOException if it is not one. */
   public static InputStream unframe(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);

@@ -1,5 +1,6 @@
 package io.keel.api.config;
 
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A member's validated settings, named and defaulted as etcd 3.4 names and defaults them.
@@ -14,7 +16,8 @@ import java.util.Map;
  * <p>Sources, lowest precedence first: the ConfigAdmin properties (etc/io.keel.server.cfg), then
  * {@code ETCD_<FLAG>} environment variables (flag upper-cased, dashes as underscores), exactly as
  * etcd reads them. {@code bin/keel} turns command-line flags into those variables, so flags win
- * over both. Any invalid value fails with a message that names the key.
+ * over both. The keys and their defaults are {@link ServerConfig}'s. Any invalid value fails with
+ * a message that names the key.
  */
 public record KeelConfig(
     String name,
@@ -34,15 +37,42 @@ public record KeelConfig(
     long quotaBackendBytes,
     long watchProgressNotifyIntervalMs) {
 
-  /** Every key Keel reads, in the order the shipped configuration file lists them. */
-  public static final List<String> KEYS = List.of(
-      "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
-      "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token",
-      "heartbeat-interval", "election-timeout", "snapshot-count", "max-request-bytes", "max-txn-ops",
-      "quota-backend-bytes", "experimental-watch-progress-notify-interval");
+  /** Every key Keel reads: the attributes of {@link ServerConfig}, in alphabetical order. */
+  public static final List<String> KEYS;
+
+  /** Each key's default as {@link ServerConfig} gives it; keys whose default etcd derives are absent. */
+  private static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> defaults = new TreeMap<>();
+    for (Method m : ServerConfig.class.getDeclaredMethods()) {
+      defaults.put(key(m), (String) m.getDefaultValue());
+    }
+    KEYS = List.copyOf(defaults.keySet());
+    defaults.values().removeIf(String::isEmpty);
+    DEFAULTS = Map.copyOf(defaults);
+  }
 
   public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
   public static final long MAX_QUOTA_BACKEND_BYTES = 8L * 1024 * 1024 * 1024;
+
+  /** The key an attribute method of {@link ServerConfig} stands for (DS 1.4: {@code $_$} is a dash). */
+  public static String key(Method attribute) {
+    return attribute.getName().replace("$_$", "-");
+  }
+
+  /** Settings from a component's typed configuration overlaid with the {@code ETCD_*} entries of {@code env}. */
+  public static KeelConfig from(ServerConfig config, Map<String, String> env) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Method m : ServerConfig.class.getDeclaredMethods()) {
+      try {
+        properties.put(key(m), (String) m.invoke(config));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + key(m) + " from the component configuration", e);
+      }
+    }
+    return from(properties, env);
+  }
 
   /** Settings from ConfigAdmin properties overlaid with the {@code ETCD_*} entries of {@code env}. */
   public static KeelConfig from(Map<String, ?> properties, Map<String, String> env) {
@@ -77,12 +107,16 @@ public record KeelConfig(
   }
 
   private static KeelConfig parse(Map<String, String> raw) {
-    String name = raw.getOrDefault("name", "default");
+    raw = new LinkedHashMap<>(raw);
+    for (Map.Entry<String, String> d : DEFAULTS.entrySet()) {
+      raw.putIfAbsent(d.getKey(), d.getValue());
+    }
+    String name = raw.get("name");
     Path dataDir = Path.of(raw.getOrDefault("data-dir", name + ".etcd"));
-    List<URI> listenClient = urls(raw, "listen-client-urls", "http://localhost:2379");
-    List<URI> advertiseClient = urls(raw, "advertise-client-urls", "http://localhost:2379");
-    List<URI> listenPeer = urls(raw, "listen-peer-urls", "http://localhost:2380");
-    List<URI> advertisePeer = urls(raw, "initial-advertise-peer-urls", "http://localhost:2380");
+    List<URI> listenClient = urls(raw, "listen-client-urls");
+    List<URI> advertiseClient = urls(raw, "advertise-client-urls");
+    List<URI> listenPeer = urls(raw, "listen-peer-urls");
+    List<URI> advertisePeer = urls(raw, "initial-advertise-peer-urls");
     String clusterSpec = raw.get("initial-cluster");
     if (clusterSpec == null) {
       // etcd derives the default from the member's own name and advertised peer URLs.
@@ -93,25 +127,25 @@ public record KeelConfig(
       clusterSpec = sb.toString();
     }
     Map<String, List<URI>> cluster = initialCluster(clusterSpec);
-    String state = raw.getOrDefault("initial-cluster-state", "new");
+    String state = raw.get("initial-cluster-state");
     if (!state.equals("new") && !state.equals("existing")) {
       throw invalid("initial-cluster-state", state, "must be 'new' or 'existing'");
     }
-    String token = raw.getOrDefault("initial-cluster-token", "etcd-cluster");
-    int heartbeat = (int) number(raw, "heartbeat-interval", 100, 1, 50_000);
-    int election = (int) number(raw, "election-timeout", 1000, 1, 50_000);
+    String token = raw.get("initial-cluster-token");
+    int heartbeat = (int) number(raw, "heartbeat-interval", 1, 50_000);
+    int election = (int) number(raw, "election-timeout", 1, 50_000);
     if (election < 5 * heartbeat) {
       throw invalid("election-timeout", Integer.toString(election),
           "must be at least 5 times heartbeat-interval (" + heartbeat + ")");
     }
-    long snapshotCount = number(raw, "snapshot-count", 100_000, 1, Long.MAX_VALUE);
-    int maxRequest = (int) number(raw, "max-request-bytes", 1_572_864, 1, Integer.MAX_VALUE - 1024 * 1024);
-    int maxTxnOps = (int) number(raw, "max-txn-ops", 128, 1, Integer.MAX_VALUE);
-    long quota = number(raw, "quota-backend-bytes", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    long snapshotCount = number(raw, "snapshot-count", 1, Long.MAX_VALUE);
+    int maxRequest = (int) number(raw, "max-request-bytes", 1, Integer.MAX_VALUE - 1024 * 1024);
+    int maxTxnOps = (int) number(raw, "max-txn-ops", 1, Integer.MAX_VALUE);
+    long quota = number(raw, "quota-backend-bytes", Long.MIN_VALUE, Long.MAX_VALUE);
     if (quota <= 0) {
       quota = DEFAULT_QUOTA_BACKEND_BYTES; // etcd: 0 or negative means the default quota
     }
-    long progressNotifyMs = duration(raw, "experimental-watch-progress-notify-interval", 10 * 60 * 1000L);
+    long progressNotifyMs = duration(raw, "experimental-watch-progress-notify-interval");
     return new KeelConfig(name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, cluster,
         state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota, progressNotifyMs);
   }
@@ -130,9 +164,9 @@ public record KeelConfig(
     return members;
   }
 
-  private static List<URI> urls(Map<String, String> raw, String key, String fallback) {
+  private static List<URI> urls(Map<String, String> raw, String key) {
     List<URI> urls = new ArrayList<>();
-    for (String s : raw.getOrDefault(key, fallback).split(",")) {
+    for (String s : raw.get(key).split(",")) {
       if (!s.isBlank()) {
         urls.add(url(key, s.trim()));
       }
@@ -162,11 +196,8 @@ public record KeelConfig(
     return u;
   }
 
-  private static long number(Map<String, String> raw, String key, long fallback, long min, long max) {
+  private static long number(Map<String, String> raw, String key, long min, long max) {
     String s = raw.get(key);
-    if (s == null) {
-      return fallback;
-    }
     long v;
     try {
       v = Long.parseLong(s);
@@ -180,11 +211,8 @@ public record KeelConfig(
   }
 
   /** A Go-style duration as etcd's flags take them ("10m", "1m30s", "500ms"), in milliseconds. */
-  private static long duration(Map<String, String> raw, String key, long fallbackMs) {
+  private static long duration(Map<String, String> raw, String key) {
     String s = raw.get(key);
-    if (s == null) {
-      return fallbackMs;
-    }
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)").matcher(s);
     long total = 0;
     int end = 0;

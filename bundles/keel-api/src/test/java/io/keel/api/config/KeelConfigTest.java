@@ -57,4 +57,28 @@ class KeelConfigTest {
   void unknownEtcdVariablesAreReported() {
     assertEquals(java.util.List.of("ETCD_NOPE"), KeelConfig.unknownEnv(Map.of("ETCD_NOPE", "1", "ETCD_NAME", "x")));
   }
+
+  /** A typed configuration as DS builds one: {@code values} by key, else each attribute's default. */
+  private static ServerConfig typed(Map<String, String> values) {
+    return (ServerConfig) java.lang.reflect.Proxy.newProxyInstance(ServerConfig.class.getClassLoader(),
+        new Class<?>[] {ServerConfig.class}, (proxy, method, args) ->
+            values.getOrDefault(KeelConfig.key(method), (String) method.getDefaultValue()));
+  }
+
+  @Test
+  void theTypedConfigurationIsReadUnderEtcdsNamesAndTheEnvironmentStillWins() {
+    KeelConfig c = KeelConfig.from(typed(Map.of("listen-client-urls", "http://127.0.0.1:1", "max-txn-ops", "7",
+        "name", "file")), Map.of("ETCD_NAME", "env"));
+    assertEquals("http://127.0.0.1:1", c.listenClientUrls().get(0).toString());
+    assertEquals(7, c.maxTxnOps());
+    assertEquals("env", c.name());
+    assertEquals("env.etcd", c.dataDir().toString());
+  }
+
+  @Test
+  void everyKeyIsAServerConfigAttribute() {
+    assertEquals(16, KeelConfig.KEYS.size());
+    assertTrue(KeelConfig.KEYS.contains("experimental-watch-progress-notify-interval"), KeelConfig.KEYS.toString());
+    assertTrue(KeelConfig.KEYS.contains("initial-advertise-peer-urls"), KeelConfig.KEYS.toString());
+  }
 }

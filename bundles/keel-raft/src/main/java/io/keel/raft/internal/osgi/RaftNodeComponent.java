@@ -1,8 +1,9 @@
 package io.keel.raft.internal.osgi;
 
 import io.keel.api.config.KeelConfig;
+import io.keel.api.config.ServerConfig;
+import io.keel.api.lifecycle.MemberEnd;
 import io.keel.raft.RaftNode;
-import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * {@code ETCD_*} variables) and registers it under each endpoint interface ({@link #SERVICES}). The
  * service is registered by hand, after the node has started, so consumers never see a half-started
  * member.
+ *
+ * <p>A start failure (invalid configuration, peer port taken, no cluster to join, a bad restore)
+ * and the member's removal from its cluster are reported as a {@link MemberEnd} service; what the
+ * process does about them is the exit policy's decision, not this bundle's.
  */
 @Component(configurationPid = "io.keel.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 public final class RaftNodeComponent {
@@ -29,57 +34,28 @@ public final class RaftNodeComponent {
   private ServiceRegistration<?> registration;
 
   @Activate
-  void activate(BundleContext context, Map<String, Object> properties) throws Exception {
-    KeelConfig config;
-    try {
-      config = KeelConfig.from(properties, System.getenv());
-    } catch (IllegalArgumentException e) {
-      LOG.error("keel cannot start: {}", e.getMessage());
-      System.err.println("keel: " + e.getMessage());
-      exitIfAsked(1);
-      throw e;
-    }
-    for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
-      LOG.warn("unrecognized environment variable {}", unknown);
-    }
+  void activate(BundleContext context, ServerConfig settings) throws Exception {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     // jraft and bolt start threads that inherit the TCCL; give them this bundle's loader.
     Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
+    KeelConfig config = null;
     try {
+      config = KeelConfig.from(settings, System.getenv());
+      for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
+        LOG.warn("unrecognized environment variable {}", unknown);
+      }
       node = RaftNode.start(config);
-    } catch (IllegalArgumentException e) {
-      // etcd's bootstrap checks (this member missing from initial-cluster, ...)
-      LOG.error("keel cannot start: {}", e.getMessage());
-      System.err.println("keel: " + e.getMessage());
-      exitIfAsked(1);
-      throw e;
     } catch (Exception e) {
-      // e.g. the peer port is taken, or a joining member found no running cluster: etcd exits too
       LOG.error("keel cannot start: {}", e.getMessage(), e);
-      System.err.println("keel: " + e.getMessage());
-      exitIfAsked(1);
+      String what = config == null ? null : "member with peer URLs " + config.listenPeerUrls();
+      context.registerService(MemberEnd.class, MemberEnd.startFailed(what, e), null);
       throw e;
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
-    // like etcd, a member removed from the cluster stops (the appliance exits)
-    node.whenRemoved(() -> exitIfAsked(0));
+    // like etcd, a member removed from the cluster stops
+    node.whenRemoved(() -> context.registerService(MemberEnd.class, MemberEnd.removed(), null));
     registration = context.registerService(SERVICES, node, null);
-  }
-
-  /**
-   * Like etcd, an appliance started by bin/keel exits when it cannot start (invalid configuration,
-   * port taken, no cluster to join: exit code 1) and once removed from its cluster (exit code 0),
-   * instead of idling. bin/keel sets {@code keel.exitOnConfigError}; the JVM's exit runs Karaf's
-   * shutdown hook, which stops the framework cleanly.
-   */
-  private static void exitIfAsked(int exitCode) {
-    if (!Boolean.getBoolean("keel.exitOnConfigError")) {
-      return;
-    }
-    Thread stopper = new Thread(() -> System.exit(exitCode), "keel-exit");
-    stopper.setDaemon(true);
-    stopper.start();
   }
 
   @Deactivate

@@ -1,0 +1,84 @@
+package io.keel.launcher.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Refusals; a restore that succeeds is covered end to end by the black-box SnapshotBackupIT. */
+class SnapshotRestoreTest {
+  @TempDir Path work;
+  private final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+  /** {@code body} followed by its SHA-256, as etcdctl snapshot save writes a file. */
+  private Path saved(byte[] body) throws Exception {
+    byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
+    byte[] file = Arrays.copyOf(body, body.length + hash.length);
+    System.arraycopy(hash, 0, file, body.length, hash.length);
+    return Files.write(work.resolve("backup.db"), file);
+  }
+
+  private LaunchException refused(Path file, String dir, boolean skipHashCheck) {
+    return assertThrows(LaunchException.class,
+        () -> SnapshotRestore.run(work, file.toString(), dir, skipHashCheck, out));
+  }
+
+  @Test
+  void aBboltFileWithAValidTrailerIsRefusedBeforeAnythingIsWritten() throws Exception {
+    byte[] bbolt = new byte[4096];
+    bbolt[16] = (byte) 0xed; // bbolt's magic 0xED0CDAED sits in the meta page, not where Keel's starts
+    LaunchException e = refused(saved(bbolt), "dd", false);
+    assertEquals(1, e.exitCode());
+    assertTrue(e.getMessage().contains("not a Keel backup"), e.getMessage());
+    assertFalse(Files.exists(work.resolve("dd")));
+  }
+
+  @Test
+  void skippingTheHashCheckStillChecksTheFormat() throws Exception {
+    LaunchException e = refused(Files.write(work.resolve("x.db"), new byte[2048]), "dd", true);
+    assertTrue(e.getMessage().contains("not a Keel backup"), e.getMessage());
+    assertFalse(Files.exists(work.resolve("dd")));
+  }
+
+  @Test
+  void aCorruptFileFailsTheIntegrityCheck() throws Exception {
+    Path file = saved(new byte[1024]);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[100] ^= 1;
+    Files.write(file, bytes);
+    LaunchException e = refused(file, "dd", false);
+    assertEquals("snapshot restore: snapshot file integrity check failed (sha256 mismatch)", e.getMessage());
+    assertFalse(Files.exists(work.resolve("dd")));
+  }
+
+  @Test
+  void aFileTooShortForItsHashIsRefused() throws Exception {
+    Path file = Files.write(work.resolve("short.db"), new byte[32]);
+    assertTrue(refused(file, "dd", false).getMessage().contains("too short"));
+  }
+
+  @Test
+  void aDataDirThatHoldsSomethingIsNotOverwritten() throws Exception {
+    Files.createDirectories(work.resolve("dd"));
+    Files.writeString(work.resolve("dd/keep"), "x");
+    assertEquals("snapshot restore: data-dir \"dd\" exists", refused(saved(new byte[1024]), "dd", false).getMessage());
+    assertEquals("x", Files.readString(work.resolve("dd/keep")));
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    LaunchException e = refused(work.resolve("nope.db"), "dd", false);
+    assertEquals(1, e.exitCode());
+    assertTrue(e.getMessage().startsWith("snapshot restore: no such file: "), e.getMessage());
+  }
+}

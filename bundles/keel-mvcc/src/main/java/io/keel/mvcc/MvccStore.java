@@ -111,6 +111,11 @@ public final class MvccStore {
     return Math.max(0, state.compactMainRev());
   }
 
+  /** etcd's compactMainRev as HashKV reports it: the last compaction's revision, -1 if never compacted. */
+  public long compactMainRevision() {
+    return state.compactMainRev();
+  }
+
   /** Registers a lease: LEASE_EXIST if the ID is taken (and, as etcd, LEASE_NOT_FOUND for ID 0, LEASE_TTL_TOO_LARGE). */
   void grantLease(long id, long ttlSeconds) {
     locked(() -> {

@@ -59,17 +59,23 @@ public final class MaintenanceOps {
     return proposer.route(new Command.AlarmChange(activate, memberId, type.ordinal())).thenApply(r -> alarms());
   }
 
+  /**
+   * etcd's HashByRev: a revision at or below the last compaction is COMPACTED, one past the current
+   * revision FUTURE_REV, 0 the current revision; the answer carries the compaction revision as etcd
+   * keeps it (-1 while never compacted).
+   */
   public CompletableFuture<HashKv> hashKv(long revision) {
     MvccStore s = raft.store();
     long current = s.currentRevision();
-    long rev = revision <= 0 ? current : revision;
-    if (rev > current) {
-      return CompletableFuture.failedFuture(EtcdError.FUTURE_REV.exception());
-    }
-    if (rev < s.compactRevision()) {
+    long compacted = s.compactMainRevision();
+    if (revision > 0 && revision <= compacted) {
       return CompletableFuture.failedFuture(EtcdError.COMPACTED.exception());
     }
-    return CompletableFuture.completedFuture(new HashKv(current, (int) s.hashKv(rev), s.compactRevision()));
+    if (revision > current) {
+      return CompletableFuture.failedFuture(EtcdError.FUTURE_REV.exception());
+    }
+    long rev = revision <= 0 ? current : revision;
+    return CompletableFuture.completedFuture(new HashKv(current, (int) s.hashKv(rev), compacted));
   }
 
   /** A linearizable point first, so the backup holds every write acknowledged before the call. */

@@ -13,41 +13,41 @@ import java.util.concurrent.CompletionStage;
  * no leader here.
  */
 final class LeaderSide implements Forwarding.Leader {
-  private volatile RaftNode node;
+  private volatile MemberParts node;
 
-  void bind(RaftNode node) {
+  void bind(MemberParts node) {
     this.node = node;
   }
 
   @Override
   public CompletionStage<Object> proposeLocally(Command command, byte[] encoded) {
-    RaftNode n = node;
+    MemberParts n = node;
     return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
         : n.proposeForwarded(command, encoded);
   }
 
   @Override
   public CompletionStage<Long> renewLocally(long leaseId) {
-    RaftNode n = node;
+    MemberParts n = node;
     return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception()) : n.renewHere(leaseId);
   }
 
   @Override
   public long remainingLocally(long leaseId) {
-    RaftNode n = node;
+    MemberParts n = node;
     return n == null ? -1L : n.remainingHere(leaseId);
   }
 
   @Override
   public CompletionStage<?> administerLocally(Command change) {
-    RaftNode n = node;
+    MemberParts n = node;
     return n == null ? CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception())
         : n.administerForwarded(change);
   }
 
   @Override
   public CompletionStage<ClusterView> clusterView() {
-    RaftNode n = node;
+    MemberParts n = node;
     return n == null ? CompletableFuture.failedFuture(EtcdError.STOPPED.exception())
         : CompletableFuture.completedFuture(n.clusterView());
   }

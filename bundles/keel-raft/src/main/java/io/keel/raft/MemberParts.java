@@ -1,0 +1,111 @@
+package io.keel.raft;
+
+import io.keel.api.MemberChange;
+import io.keel.api.ResponseHeader;
+import io.keel.raft.internal.ClusterView;
+import io.keel.raft.internal.Command;
+import io.keel.raft.internal.RaftAccess;
+import io.keel.raft.internal.bootstrap.MemberStartup;
+import io.keel.raft.internal.kv.KvRequests;
+import io.keel.raft.internal.lease.LeaseGateway;
+import io.keel.raft.internal.lease.RaftLeadership;
+import io.keel.raft.internal.maintenance.MaintenanceOps;
+import io.keel.raft.internal.membership.LeaderTransfer;
+import io.keel.raft.internal.membership.MemberChanges;
+import io.keel.raft.internal.membership.MemberTable;
+import io.keel.raft.internal.membership.Publisher;
+import io.keel.raft.internal.membership.Reconciler;
+import io.keel.raft.internal.membership.RemovalWatch;
+import io.keel.raft.internal.propose.Proposer;
+import io.keel.raft.internal.propose.ReadIndex;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The concerns of one started member, built once over what {@link MemberStartup} started and wired
+ * to each other: the one propose path, ReadIndex reads, KV requests, leases, the member table and
+ * its changes, the reconcile pass, leader transfer, removal, maintenance. {@link RaftNode} serves
+ * the endpoints from these; {@link LeaderSide} answers followers with them.
+ */
+final class MemberParts {
+  final MemberStartup.Started started;
+  final RaftAccess raft;
+  final Proposer proposer;
+  final ReadIndex reads;
+  final KvRequests kv;
+  final LeaseGateway leases;
+  final MemberTable table;
+  final MemberChanges changes;
+  final Reconciler reconciler;
+  final LeaderTransfer transfer;
+  final RemovalWatch removal;
+  final MaintenanceOps maintenance;
+  final Publisher publisher;
+
+  MemberParts(MemberStartup.Started s) {
+    this.started = s;
+    this.raft = s.raft();
+    var config = s.config();
+    long memberId = s.identity().memberId();
+    List<String> clientUrls = config.advertiseClientUrls().stream().map(URI::toString).toList();
+    this.table = new MemberTable(raft, memberId, config.name(), clientUrls);
+    this.removal = new RemovalWatch(raft, table, s.forwarding(), memberId, () -> header(0).clusterId());
+    // how long a request waits for a leader during an election before failing with "no leader"
+    long leaderWaitNanos = config.electionTimeoutMs() * 3L * 1_000_000L;
+    this.proposer = new Proposer(raft, s.forwarding(), s.background(), memberId, config.maxRequestBytes(),
+        leaderWaitNanos, removal::removed);
+    this.reads = new ReadIndex(raft);
+    this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed);
+    this.leases = new LeaseGateway(raft.lessor(), proposer::propose,
+        new RaftLeadership(raft, s::forwarding, reads::linearized));
+    this.changes = new MemberChanges(table, raft, proposer, s.forwarding(), config.initialClusterToken());
+    this.reconciler = new Reconciler(raft, changes);
+    this.transfer = new LeaderTransfer(raft, table, memberId, s.background(),
+        config.electionTimeoutMs() * 5L * 1_000_000L);
+    this.maintenance = new MaintenanceOps(raft, proposer, reads, table);
+    this.publisher = new Publisher(raft, proposer, s.background(), memberId, config.name(), clientUrls,
+        s.identity().clusterId());
+  }
+
+  /** The cluster ID the log agreed on (the one this member was started with until then). */
+  ResponseHeader header(long revision) {
+    long agreed = raft.membership().clusterId();
+    return new ResponseHeader(agreed != 0 ? agreed : started.identity().clusterId(), started.identity().memberId(),
+        revision, raft.term());
+  }
+
+  /** Every second: the leader reconciles jraft with the member table; a removed member stops. */
+  void membershipPass() {
+    reconciler.reconcile();
+    removal.check();
+  }
+
+  // ------------------------------------------------ what followers forward here (see LeaderSide)
+
+  /** A proposal a follower forwarded here (this member leads, or answers that it no longer does). */
+  CompletionStage<Object> proposeForwarded(Command command, byte[] encoded) {
+    return raft.apply(command, ByteBuffer.wrap(encoded));
+  }
+
+  /** A member change a follower forwarded here. */
+  CompletionStage<MemberChange> administerForwarded(Command change) {
+    return changes.administerLocally(change);
+  }
+
+  /** What this member tells a member that joins, or asks whether it was removed. */
+  ClusterView clusterView() {
+    return new ClusterView(header(0).clusterId(), table.members());
+  }
+
+  /** Seconds left of a lease on this member's clock (the leader's), -1 if there is no such lease. */
+  long remainingHere(long leaseId) {
+    return raft.lessor().remainingSeconds(leaseId);
+  }
+
+  /** A lease renewal a follower forwarded here (this member must lead: the primary lessor). */
+  CompletionStage<Long> renewHere(long leaseId) {
+    return leases.renewHere(leaseId);
+  }
+}

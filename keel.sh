@@ -6,8 +6,10 @@
 #                            Pax Exam tests (offline, in a private network namespace), the
 #                            black-box tests of the unpacked appliance and the conformance suite
 #                            (the same etcdctl/curl steps against real etcd 3.4 and Keel, compared)
-# keel.sh cluster start|stop|status
-#                            a three-member cluster on 127.0.0.1 (clients 12379/22379/32379)
+# keel.sh cluster start [--tls] [--dns]|stop|status
+#                            a three-member cluster on 127.0.0.1 (clients 12379/22379/32379);
+#                            --tls: mutual TLS on client and peer ports; --dns: the members find
+#                            each other by DNS SRV (the DNS fixture)
 #
 set -u
 
@@ -22,7 +24,7 @@ VERSION=$(sed -n '/<artifactId>keel-parent<\/artifactId>/,/<\/version>/s/.*<vers
 TARBALL="$REPO/assembly/target/keel-$VERSION.tar.gz"
 
 usage() {
-  sed -n '3,10s/^# \{0,1\}//p' "$0"
+  sed -n '3,11s/^# \{0,1\}//p' "$0"
   exit 2
 }
 

@@ -3,7 +3,10 @@ package io.keel.bench;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +34,13 @@ final class Connections implements AutoCloseable {
   /** Opens the connections and waits (at most {@code dialTimeout}) until every one is READY. */
   static Connections open(LoadOptions o) {
     List<ManagedChannel> channels = new ArrayList<>();
+    SslContext tls = o.tls() ? sslContext(o) : null;
     for (int i = 0; i < o.conns; i++) {
       String target = target(o.endpoints.get(i % o.endpoints.size()));
-      channels.add(NettyChannelBuilder.forTarget(target)
-          .usePlaintext()
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(target)
           .directExecutor()
-          .maxInboundMessageSize(64 << 20)
-          .build());
+          .maxInboundMessageSize(64 << 20);
+      channels.add((tls == null ? b.usePlaintext() : b.sslContext(tls)).build());
     }
     Connections c = new Connections(channels, o.requestTimeout);
     try {
@@ -47,6 +50,22 @@ final class Connections implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  /** The client side of TLS: the CA to trust (the JDK's when none is given) and the client certificate if any. */
+  private static SslContext sslContext(LoadOptions o) {
+    try {
+      SslContextBuilder b = GrpcSslContexts.forClient();
+      if (o.cacert != null) {
+        b.trustManager(o.cacert.toFile());
+      }
+      if (o.cert != null) {
+        b.keyManager(o.cert.toFile(), o.key.toFile());
+      }
+      return b.build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new BenchException("cannot set up TLS from --cacert/--cert/--key: " + e.getMessage());
+    }
   }
 
   private void awaitReady(Duration timeout) {

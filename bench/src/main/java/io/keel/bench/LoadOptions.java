@@ -23,6 +23,16 @@ final class LoadOptions {
       description = "gRPC endpoints, comma separated (http:// prefix allowed) [${DEFAULT-VALUE}]")
   List<String> endpoints;
 
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "CA bundle (PEM) that verifies the servers' certificates; turns TLS on, as etcd's benchmark")
+  Path cacert;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "client certificate (PEM) for mutual TLS")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "the client certificate's key (PEM, PKCS#8)")
+  Path key;
+
   @Option(names = "--conns", defaultValue = "1", description = "gRPC connections shared by the clients [${DEFAULT-VALUE}]")
   int conns;
 
@@ -59,6 +69,11 @@ final class LoadOptions {
   @Option(names = "--no-progress", negatable = false, description = "no progress line on stderr")
   boolean noProgress;
 
+  /** TLS when a CA is given or any endpoint is an https:// URL. */
+  boolean tls() {
+    return cacert != null || endpoints.stream().anyMatch(e -> e.trim().startsWith("https://"));
+  }
+
   /** Nanoseconds after the start when no new request is sent; Long.MAX_VALUE without --duration. */
   long durationNanos() {
     return duration.isZero() ? Long.MAX_VALUE : duration.toNanos();
@@ -73,6 +88,12 @@ final class LoadOptions {
     }
     if (warmup < 0) {
       throw new BenchException("--warmup must not be negative");
+    }
+    if ((cert == null) != (key == null)) {
+      throw new BenchException("--cert and --key go together");
+    }
+    if (cert != null && !tls()) {
+      throw new BenchException("--cert needs TLS: give --cacert or https:// endpoints");
     }
   }
 

@@ -70,7 +70,8 @@ class BenchSmokeTest {
     String peerUrl = "http://127.0.0.1:" + peer;
     ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/keel").toString(),
         "--data-dir=" + work.resolve("data"), "--listen-client-urls=" + clientUrl, "--advertise-client-urls=" + clientUrl,
-        "--listen-peer-urls=" + peerUrl, "--initial-advertise-peer-urls=" + peerUrl, "--initial-cluster=default=" + peerUrl)
+        "--listen-peer-urls=" + peerUrl, "--initial-advertise-peer-urls=" + peerUrl, "--initial-cluster=default=" + peerUrl,
+        "--listen-metrics-urls=http://127.0.0.1:" + Ports.free())
         .directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(work.resolve("member.log").toFile()).redirectInput(new File("/dev/null"));
     pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));

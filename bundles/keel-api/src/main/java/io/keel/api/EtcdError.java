@@ -54,6 +54,18 @@ public enum EtcdError {
   INVALID_AUTH_TOKEN(UNAUTHENTICATED, "etcdserver: invalid auth token"),
   INVALID_AUTH_MGMT(INVALID_ARGUMENT, "etcdserver: invalid auth management"),
   AUTH_OLD_REVISION(INVALID_ARGUMENT, "etcdserver: revision of auth store is old"),
+  /** etcd 3.4 leaves auth.ErrNoPasswordUser out of its gRPC error map: clients see code Unknown and the raw text. */
+  NO_PASSWORD_USER(UNKNOWN, "auth: authentication failed, password was given for no password user"),
+  /**
+   * The auth store's own errors, as etcd 3.4's authMaintenanceServer (Hash, HashKV, Defragment,
+   * Snapshot) returns them untranslated: code Unknown and the "auth: " text.
+   */
+  RAW_USER_EMPTY(UNKNOWN, "auth: user name is empty"),
+  RAW_USER_NOT_FOUND(UNKNOWN, "auth: user not found"),
+  RAW_PERMISSION_DENIED(UNKNOWN, "auth: permission denied"),
+  RAW_INVALID_AUTH_TOKEN(UNKNOWN, "auth: invalid auth token"),
+  /** Authenticate on a member whose JWT key is public only (etcd's ErrVerifyOnly, not in its gRPC map). */
+  VERIFY_ONLY(UNKNOWN, "auth: token signing attempted with verify-only key"),
 
   NO_LEADER(UNAVAILABLE, "etcdserver: no leader"),
   NOT_LEADER(FAILED_PRECONDITION, "etcdserver: not leader"),

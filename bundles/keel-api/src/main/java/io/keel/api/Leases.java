@@ -2,6 +2,7 @@ package io.keel.api;
 
 import io.keel.api.lease.LeaseGrant;
 import io.keel.api.lease.LeaseTimeToLive;
+import io.keel.api.auth.AuthInfo;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -16,12 +17,22 @@ public interface Leases extends ResponseHeaders {
   CompletionStage<LeaseGrant> leaseGrant(long id, long ttlSeconds);
 
   /** Revokes a lease and deletes its keys at one revision; completes with the store revision. */
-  CompletionStage<Long> leaseRevoke(long id);
+  CompletionStage<Long> leaseRevoke(long id, AuthInfo who);
+
+  /** As {@link AuthInfo#NONE}: refused while auth is enabled if keys are attached. */
+  default CompletionStage<Long> leaseRevoke(long id) {
+    return leaseRevoke(id, AuthInfo.NONE);
+  }
 
   /** Renews a lease to its full TTL; completes with that TTL, or fails with LEASE_NOT_FOUND. */
   CompletionStage<Long> leaseRenew(long id);
 
-  CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys);
+  /** While auth is enabled, {@code who} must be allowed to read every key attached (as etcd 3.5). */
+  CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys, AuthInfo who);
+
+  default CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys) {
+    return leaseTimeToLive(id, withKeys, AuthInfo.NONE);
+  }
 
   /** The IDs of all live leases. */
   CompletionStage<List<Long>> leases();

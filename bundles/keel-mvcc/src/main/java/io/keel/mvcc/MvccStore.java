@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  * thread, in log order. {@link #range}, {@link #currentRevision}, {@link #compactRevision} and
  * {@link #approximateSizeBytes} may be called from any thread and take no lock: they read the
  * revision published by the last completed write, so they never see half of a txn (see {@code
- * KeyIndex} for why that is safe). Lease queries, {@link #export} and {@link #hashKv} take
- * {@code applyLock}, which every mutation holds, so they see the store between two writes.
+ * KeyIndex} for why that is safe). Lease queries and {@link #hashKv} take {@code applyLock}, which
+ * every mutation holds, so they see the store between two writes. {@link #view} takes it only to
+ * freeze a revision; the export then reads lock-free at that revision while writes go on, and a
+ * compaction waits for it.
  *
  * <p><b>Leases.</b> The lease table (IDs, TTLs, attached keys) is part of this state and of its
  * snapshot; everything else reaches it through the {@link Lessor}, which owns every lease concern
@@ -51,6 +53,9 @@ import java.util.function.Supplier;
 public final class MvccStore {
   /** Held by every mutation, and by readers that need the store between two writes. */
   private final ReentrantLock applyLock = new ReentrantLock();
+  /** Guards {@link #openViews}; compaction waits on it. */
+  private final Object exportGate = new Object();
+  private int openViews;
   private final KvState state;
   private final Applier applier;
 
@@ -98,7 +103,10 @@ public final class MvccStore {
   }
 
   public CompactionResponse compact(long revision) {
-    return locked(() -> applier.compact(revision));
+    return locked(() -> {
+      awaitNoOpenViews();
+      return applier.compact(revision);
+    });
   }
 
   /** The revision of the last write that changed something (1 on an empty store). */
@@ -146,15 +154,77 @@ public final class MvccStore {
   }
 
   /**
-   * Hands the whole store to {@code sink} (see {@link StoreSink} for the order), between two writes:
-   * writers wait meanwhile. The byte arrays handed over are the store's own: read, never change them.
+   * Hands the whole store as it is now to {@code sink} (see {@link StoreSink} for the order);
+   * writes go on meanwhile and are not included. The byte arrays handed over are the store's own:
+   * read, never change them.
    */
   public void export(StoreSink sink) throws IOException {
-    applyLock.lock();
-    try {
-      io.keel.mvcc.internal.KvStateExport.export(state, sink);
-    } finally {
-      applyLock.unlock();
+    try (StoreView view = view()) {
+      view.export(sink);
+    }
+  }
+
+  /**
+   * The store frozen at its current revision (taken between two writes), exported later from any
+   * thread while writes go on; compaction waits until it is closed. See {@link StoreView}.
+   */
+  public StoreView view() {
+    return locked(() -> {
+      synchronized (exportGate) {
+        openViews++;
+      }
+      return new View(state.currentRev(), state.compactMainRev(), io.keel.mvcc.internal.KvStateExport.leases(state));
+    });
+  }
+
+  private final class View implements StoreView {
+    private final long revision;
+    private final long compactMainRev;
+    private final List<LeaseInfo> leases;
+    private boolean closed;
+
+    View(long revision, long compactMainRev, List<LeaseInfo> leases) {
+      this.revision = revision;
+      this.compactMainRev = compactMainRev;
+      this.leases = leases;
+    }
+
+    @Override
+    public long revision() {
+      return revision;
+    }
+
+    @Override
+    public void export(StoreSink sink) throws IOException {
+      io.keel.mvcc.internal.KvStateExport.exportAt(state, revision, compactMainRev, leases, sink);
+    }
+
+    @Override
+    public void close() {
+      synchronized (exportGate) {
+        if (!closed) {
+          closed = true;
+          openViews--;
+          exportGate.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** Compaction trims versions in place: it waits for open views (on the apply thread, under applyLock). */
+  private void awaitNoOpenViews() {
+    synchronized (exportGate) {
+      boolean interrupted = false;
+      while (openViews > 0) {
+        try {
+          exportGate.wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the log must still be applied: keep waiting, restore the flag after
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -30,6 +30,7 @@ import java.util.Set;
  * the watcher is canceled with the compaction revision; there is never a silent gap.
  */
 public final class WatchHub implements CommitListener {
+  private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
   /** Events read from history per step while catching a watcher up. */
   static final int CATCH_UP_BATCH = 1000;
 
@@ -74,6 +75,13 @@ public final class WatchHub implements CommitListener {
     return w;
   }
 
+  /** Number of watchers, synced or not (etcd_debugging_mvcc_watcher_total). */
+  public int watcherCount() {
+    synchronized (lock) {
+      return synced.size() + unsynced.size();
+    }
+  }
+
   /** Number of watchers that are behind, for tests and metrics. */
   public int unsyncedCount() {
     synchronized (lock) {
@@ -81,6 +89,12 @@ public final class WatchHub implements CommitListener {
     }
   }
 
+  /**
+   * Offers the revision's events to every synced watcher, on the applying thread. A sink may cancel
+   * its own or any watcher, or start new ones, while it is offered events (the loop runs over a
+   * copy); a sink that throws is canceled and the write goes on: a watcher's failure never fails
+   * the store.
+   */
   @Override
   public void committed(long revision, List<Event> events) {
     synchronized (lock) {
@@ -89,15 +103,23 @@ public final class WatchHub implements CommitListener {
         return;
       }
       List<Watcher> victims = null;
-      for (Watcher w : synced) {
-        if (revision < w.nextRev) {
-          continue; // started in the future
+      for (Watcher w : synced.toArray(new Watcher[0])) {
+        if (w.canceled || revision < w.nextRev) {
+          continue; // canceled meanwhile, or started in the future
         }
         List<Event> mine = w.select(events);
         if (mine.isEmpty()) {
           continue;
         }
-        if (!w.sink.offer(revision, mine)) {
+        boolean taken;
+        try {
+          taken = w.sink.offer(revision, mine);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "watch sink failed; its watcher is canceled", e);
+          w.cancel();
+          continue;
+        }
+        if (!taken && !w.canceled) {
           if (victims == null) {
             victims = new ArrayList<>();
           }

@@ -42,10 +42,18 @@ class ExportTest {
   record Contents(long current, long compactMain, List<LeaseInfo> leases, List<byte[]> keys,
       List<List<StoredVersion>> versions) {
     static Contents of(MvccStore store) throws IOException {
+      return of(store::export);
+    }
+
+    interface Exporter {
+      void export(StoreSink sink) throws IOException;
+    }
+
+    static Contents of(Exporter exporter) throws IOException {
       List<Object> begin = new ArrayList<>();
       List<byte[]> keys = new ArrayList<>();
       List<List<StoredVersion>> versions = new ArrayList<>();
-      store.export(new StoreSink() {
+      exporter.export(new StoreSink() {
         @Override
         public void begin(long currentRevision, long compactMainRevision, List<LeaseInfo> leases) {
           begin.addAll(List.of(currentRevision, compactMainRevision, leases));
@@ -152,5 +160,42 @@ class ExportTest {
     refused("create revision", b -> b.key(b("a"), List.of(live("a", 4, 3, 1, 0))));
     refused("tombstone fields", b -> b.key(b("a"), List.of(new StoredVersion(new KeyValue(b("a"), 0, 3, 0, b("x"), 0), 0))));
     refused("lease of a live key", b -> b.key(b("a"), List.of(live("a", 3, 3, 1, 6))));
+  }
+
+  @Test
+  void aViewExportsTheStoreAsItWasWhenOpenedWhileWritesGoOn() throws IOException {
+    MvccStore store = rich();
+    String before = Contents.of(store).text();
+    try (StoreView view = store.view()) {
+      long revision = store.currentRevision();
+      store.put(put("a", "4")); // a new version of a live key
+      store.deleteRange(del("c")); // a tombstone
+      store.put(put("new", "1")); // a key that did not exist
+      store.txn(txn(List.of(), List.<RequestOp>of(put("é", "x"), put("zz", "y")), List.of()));
+      store.grantLease(99, 60);
+      store.put(putLease("d", "y2", 99));
+      assertEquals(revision, view.revision());
+      assertEquals(before, Contents.of(view::export).text());
+    }
+    try (StoreView now = store.view()) {
+      assertEquals(Contents.of(store).text(), Contents.of(now::export).text());
+    }
+  }
+
+  @Test
+  void compactionWaitsForOpenViews() throws Exception {
+    MvccStore store = rich();
+    store.put(put("a", "5"));
+    StoreView view = store.view();
+    String atView = Contents.of(view::export).text();
+    java.util.concurrent.CompletableFuture<Void> compaction = java.util.concurrent.CompletableFuture.runAsync(
+        () -> store.compact(store.currentRevision()));
+    Thread.sleep(200);
+    assertEquals(false, compaction.isDone(), "compaction ran while a view was open");
+    assertEquals(atView, Contents.of(view::export).text(), "the view still shows every version it had");
+    view.close();
+    view.close(); // idempotent
+    compaction.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(store.currentRevision(), store.compactRevision());
   }
 }

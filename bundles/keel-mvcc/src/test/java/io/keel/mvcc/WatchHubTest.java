@@ -160,4 +160,43 @@ class WatchHubTest {
     assertEquals(List.of("DELETE k@3"), noPut.seen);
     assertEquals(List.of("PUT k@2"), noDelete.seen);
   }
+
+  @Test
+  void sinksMayCancelOrStartWatchersWhileOfferedAndAFailingSinkFailsNoWrite() {
+    MvccStore store = new MvccStore();
+    WatchHub hub = new WatchHub(store);
+    RecordingSink before = new RecordingSink();
+    RecordingSink started = new RecordingSink();
+    RecordingSink after = new RecordingSink();
+    hub.watch(prefix("/k", 0, false), before);
+    Watch[] self = new Watch[1];
+    self[0] = hub.watch(prefix("/k", 0, false), new WatchSink() {
+      @Override
+      public boolean offer(long revision, List<Event> events) {
+        self[0].cancel(); // as a recipe waiting for one event does
+        hub.watch(prefix("/k", 0, false), started);
+        return true;
+      }
+
+      @Override
+      public void compacted(long compactRevision) {}
+    });
+    hub.watch(prefix("/k", 0, false), new WatchSink() {
+      @Override
+      public boolean offer(long revision, List<Event> events) {
+        throw new IllegalStateException("a broken sink");
+      }
+
+      @Override
+      public void compacted(long compactRevision) {}
+    });
+    hub.watch(prefix("/k", 0, false), after);
+
+    put(store, "/k", "1"); // rev 2
+    put(store, "/k", "2"); // rev 3
+    assertEquals(3, store.currentRevision(), "both writes applied");
+    assertEquals(List.of("PUT /k@2", "PUT /k@3"), before.seen);
+    assertEquals(List.of("PUT /k@2", "PUT /k@3"), after.seen, "watchers after the broken one still served");
+    assertEquals(List.of("PUT /k@3"), started.seen, "a watcher started during an offer sees the next revision");
+  }
 }

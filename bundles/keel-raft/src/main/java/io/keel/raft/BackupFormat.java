@@ -31,6 +31,18 @@ public final class BackupFormat {
     return frame(state.toByteArray());
   }
 
+  /** The framed backup of {@code store} and the auth store (etcd's backups carry its auth buckets). */
+  public static byte[] backup(MvccStore store, io.keel.auth.AuthState auth) throws IOException {
+    ByteArrayOutputStream state = new ByteArrayOutputStream();
+    SnapshotFile.writeBackup(store, auth, state);
+    return frame(state.toByteArray());
+  }
+
+  /** The store and auth store a framed backup holds; IOException as {@link #restore}. */
+  public static SnapshotFile.Restored restoreAll(InputStream framed) throws IOException {
+    return SnapshotFile.readBackup(unframe(framed));
+  }
+
   /**
    * The store a framed backup holds (without etcd's SHA-256 trailer, which the caller checked);
    * IOException if it is not a Keel backup or is damaged. Reads the whole backup, so it also

@@ -43,6 +43,8 @@ final class MemberParts {
   final RemovalWatch removal;
   final MaintenanceOps maintenance;
   final Publisher publisher;
+  final io.keel.raft.internal.auth.AuthRequests auth;
+  final io.keel.raft.internal.v2.V2Requests v2;
 
   MemberParts(MemberStartup.Started s) {
     this.started = s;
@@ -57,7 +59,11 @@ final class MemberParts {
     this.proposer = new Proposer(raft, s.forwarding(), s.background(), memberId, config.maxRequestBytes(),
         leaderWaitNanos, removal::removed);
     this.reads = new ReadIndex(raft);
-    this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed);
+    this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed, raft.auth(),
+        raft.counters().ranges);
+    this.v2 = new io.keel.raft.internal.v2.V2Requests(raft::v2, proposer, reads, () -> raft.node().isLeader(),
+        System::currentTimeMillis);
+    this.auth = new io.keel.raft.internal.auth.AuthRequests(raft.auth(), proposer, reads, config.bcryptCost());
     this.leases = new LeaseGateway(raft.lessor(), proposer::propose,
         new RaftLeadership(raft, s::forwarding, reads::linearized));
     this.changes = new MemberChanges(table, raft, proposer, s.forwarding(), config.initialClusterToken());

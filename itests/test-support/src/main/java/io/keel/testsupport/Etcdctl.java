@@ -84,10 +84,22 @@ public final class Etcdctl {
   public record EndpointHash(String endpoint, long revision, long hash) {}
 
   private final String endpoints;
+  private final List<String> globalFlags;
 
   /** etcdctl against {@code endpoints} ("host:port", comma-separated for several). */
   public Etcdctl(String endpoints) {
+    this(endpoints, List.of());
+  }
+
+  /** etcdctl with global flags before every command, e.g. {@code --cacert=F --cert=F --key=F}. */
+  public Etcdctl(String endpoints, List<String> globalFlags) {
     this.endpoints = endpoints;
+    this.globalFlags = List.copyOf(globalFlags);
+  }
+
+  /** The same endpoints with other global flags (another client certificate, say). */
+  public Etcdctl withFlags(String... flags) {
+    return new Etcdctl(endpoints, Arrays.asList(flags));
   }
 
   public String endpoints() {
@@ -112,6 +124,7 @@ public final class Etcdctl {
     cmd.add("--endpoints=" + endpoints);
     cmd.add("--dial-timeout=3s");
     cmd.add("--command-timeout=" + Math.max(1, timeout.toSeconds() - 2) + "s");
+    cmd.addAll(globalFlags);
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("ETCDCTL_"));

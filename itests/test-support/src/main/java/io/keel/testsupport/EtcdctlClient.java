@@ -60,7 +60,9 @@ public final class EtcdctlClient implements EtcdClient {
         || !r.stdout().contains("=" + peerUrl)) {
       throw new AssertionError("unexpected member add output: " + r);
     }
-    long id = Long.parseUnsignedLong(first.substring(prefix.length(), first.indexOf(' ', prefix.length())), 16);
+    // etcdctl formats IDs with %16x: an ID below 2^60 is padded with spaces, not zeros
+    String idText = first.substring(prefix.length(), first.indexOf(" added to cluster ")).trim();
+    long id = Long.parseUnsignedLong(idText, 16);
     return memberList().stream().filter(m -> m.id() == id).findFirst()
         .orElseThrow(() -> new AssertionError("added member " + Long.toHexString(id) + " not in the member list"));
   }
@@ -68,13 +70,13 @@ public final class EtcdctlClient implements EtcdClient {
   @Override
   public void memberPromote(long id) {
     expect(ok(run("member", "promote", Long.toHexString(id))),
-        "Member " + Long.toHexString(id) + " promoted in cluster");
+        "Member " + etcdctlId(id) + " promoted in cluster");
   }
 
   @Override
   public void memberRemove(long id) {
     expect(ok(run("member", "remove", Long.toHexString(id))),
-        "Member " + Long.toHexString(id) + " removed from cluster");
+        "Member " + etcdctlId(id) + " removed from cluster");
   }
 
   @Override
@@ -96,6 +98,11 @@ public final class EtcdctlClient implements EtcdClient {
   @Override
   public void moveLeader(long targetId) {
     expect(ok(run("move-leader", Long.toHexString(targetId))), "Leadership transferred from");
+  }
+
+  /** An ID as etcdctl prints it in member add/remove/promote: {@code %16x}, space-padded. */
+  static String etcdctlId(long id) {
+    return String.format("%16x", id);
   }
 
   private Etcdctl.Result run(String... args) {

@@ -55,6 +55,20 @@ public @interface ServerConfig {
       description = "Token that keeps clusters bootstrapped from the same URLs apart.")
   String initial$_$cluster$_$token() default "etcd-cluster";
 
+  @AttributeDefinition(name = "discovery-srv", required = false,
+      description = "DNS domain to bootstrap the initial cluster from: the SRV records _etcd-server-ssl._tcp.<domain> (https) "
+          + "and _etcd-server._tcp.<domain> (http), combined. Excludes initial-cluster.")
+  String discovery$_$srv() default "";
+
+  @AttributeDefinition(name = "discovery-srv-name", required = false,
+      description = "Suffix of the SRV service names discovery-srv queries: _etcd-server-ssl-<name>._tcp and _etcd-server-<name>._tcp.")
+  String discovery$_$srv$_$name() default "";
+
+  @AttributeDefinition(name = "discovery-dns-server", required = false,
+      description = "Keel only: host:port of the DNS server discovery-srv asks (SRV records and their targets), instead of "
+          + "the system resolver (/etc/resolv.conf, /etc/hosts), e.g. a DNS fixture on an unprivileged port.")
+  String discovery$_$dns$_$server() default "";
+
   @AttributeDefinition(name = "heartbeat-interval", description = "Time between leader heartbeats, in milliseconds.")
   String heartbeat$_$interval() default "100";
 
@@ -79,4 +93,121 @@ public @interface ServerConfig {
   @AttributeDefinition(name = "experimental-watch-progress-notify-interval",
       description = "Period of progress notifications to idle watchers that asked for them, a duration such as 10m, 30s or 500ms.")
   String experimental$_$watch$_$progress$_$notify$_$interval() default "10m";
+
+  // Security (etcd's names): https:// listen URLs serve TLS with these files; http:// ones ignore them.
+
+  @AttributeDefinition(name = "cert-file", required = false,
+      description = "Path to the client server TLS certificate file (PEM, leaf first, chain after). Re-read when it changes.")
+  String cert$_$file() default "";
+
+  @AttributeDefinition(name = "key-file", required = false,
+      description = "Path to the client server TLS key file (PEM: PKCS#1, PKCS#8 or SEC1). Re-read when it changes.")
+  String key$_$file() default "";
+
+  @AttributeDefinition(name = "client-cert-auth",
+      description = "Enable client certificate authentication: clients must present a certificate signed by trusted-ca-file (true or false).")
+  String client$_$cert$_$auth() default "false";
+
+  @AttributeDefinition(name = "trusted-ca-file", required = false,
+      description = "Path to the client server TLS trusted CA certificate file (PEM); setting it also requires client certificates, as etcd does.")
+  String trusted$_$ca$_$file() default "";
+
+  @AttributeDefinition(name = "client-crl-file", required = false,
+      description = "Path to the client certificate revocation list file (PEM or DER); a revoked client certificate is refused.")
+  String client$_$crl$_$file() default "";
+
+  @AttributeDefinition(name = "auto-tls",
+      description = "Client TLS using a generated self-signed certificate in <data-dir>/fixtures/client (true or false); ignored when cert-file is set.")
+  String auto$_$tls() default "false";
+
+  @AttributeDefinition(name = "peer-cert-file", required = false,
+      description = "Path to the peer server TLS certificate file (PEM); also presented as the client certificate to other peers.")
+  String peer$_$cert$_$file() default "";
+
+  @AttributeDefinition(name = "peer-key-file", required = false,
+      description = "Path to the peer server TLS key file (PEM).")
+  String peer$_$key$_$file() default "";
+
+  @AttributeDefinition(name = "peer-client-cert-auth",
+      description = "Enable peer client certificate authentication: peers must present a certificate signed by peer-trusted-ca-file (true or false).")
+  String peer$_$client$_$cert$_$auth() default "false";
+
+  @AttributeDefinition(name = "peer-trusted-ca-file", required = false,
+      description = "Path to the peer server TLS trusted CA file (PEM); peers' certificates are checked against it.")
+  String peer$_$trusted$_$ca$_$file() default "";
+
+  @AttributeDefinition(name = "peer-crl-file", required = false,
+      description = "Path to the peer certificate revocation list file (PEM or DER).")
+  String peer$_$crl$_$file() default "";
+
+  @AttributeDefinition(name = "peer-auto-tls",
+      description = "Peer TLS using generated self-signed certificates in <data-dir>/fixtures/peer (true or false); ignored when peer-cert-file is set.")
+  String peer$_$auto$_$tls() default "false";
+
+  @AttributeDefinition(name = "peer-cert-allowed-cn", required = false,
+      description = "Allowed CN for inter-peer authentication: a peer's certificate must have exactly this common name.")
+  String peer$_$cert$_$allowed$_$cn() default "";
+
+  @AttributeDefinition(name = "peer-cert-allowed-hostname", required = false,
+      description = "Allowed TLS hostname for inter-peer authentication: a peer's certificate must be valid for this name.")
+  String peer$_$cert$_$allowed$_$hostname() default "";
+
+  @AttributeDefinition(name = "cipher-suites", required = false,
+      description = "Comma-separated TLS 1.2 cipher suites (Go's names, as etcd takes them) for client and peer TLS; empty means the defaults.")
+  String cipher$_$suites() default "";
+
+  @AttributeDefinition(name = "auth-token",
+      description = "Token kind Authenticate hands out: 'simple' (random, held by every member, expires after auth-token-ttl of disuse) "
+          + "or 'jwt,pub-key=FILE,priv-key=FILE,sign-method=RS256|ES256|PS256|HS256|...,ttl=5m' (signed, verifiable on every member holding the key).")
+  String auth$_$token() default "simple";
+
+  @AttributeDefinition(name = "auth-token-ttl", description = "Time a simple token lives unused, in seconds.")
+  String auth$_$token$_$ttl() default "300";
+
+  @AttributeDefinition(name = "bcrypt-cost",
+      description = "Cost of the bcrypt hashes of user passwords, a number from 4 to 31.")
+  String bcrypt$_$cost() default "10";
+
+  @AttributeDefinition(name = "discovery", required = false,
+      description = "Discovery URL to bootstrap the initial cluster from (etcd's v2 discovery protocol, e.g. "
+          + "http://host:2379/v2/keys/discovery/<token>); it also serves as the cluster token. Excludes initial-cluster and discovery-srv.")
+  String discovery() default "";
+
+  @AttributeDefinition(name = "discovery-fallback",
+      description = "What to do when the discovery service says the cluster is full: 'exit' (etcd's 'proxy' is refused: Keel has no v2 proxy).")
+  String discovery$_$fallback() default "exit";
+
+  @AttributeDefinition(name = "discovery-proxy", required = false,
+      description = "HTTP proxy to reach the discovery service through (host:port or http://host:port).")
+  String discovery$_$proxy() default "";
+
+  @AttributeDefinition(name = "discovery-retries",
+      description = "Keel only: how many times discovery retries an unreachable discovery service (backing off 2 s, 4 s, 8 s ... up to 256 s, as etcd) before it fails.")
+  String discovery$_$retries() default "8";
+
+  @AttributeDefinition(name = "enable-v2",
+      description = "Serve the etcd v2 API (/v2/keys, /v2/members, /v2/machines, /v2/stats) on the client port (true or false).")
+  String enable$_$v2() default "false";
+
+  @AttributeDefinition(name = "listen-metrics-urls", required = false,
+      description = "URLs to serve /metrics, /health, /livez, /readyz and /version on (and the web console when installed), "
+          + "comma-separated; https:// ones use the client TLS settings (cert-file, key-file, trusted-ca-file ...). Empty: none.")
+  String listen$_$metrics$_$urls() default "";
+
+  // Live configuration (README "Changing the configuration of a running member"): ConfigChange says which
+  // keys change in place.
+
+  @AttributeDefinition(name = "log-level",
+      description = "Level of Keel's own loggers (io.keel): debug, info, warn, error, dpanic, panic or fatal. Changes in place.")
+  String log$_$level() default "info";
+
+  @AttributeDefinition(name = "auto-compaction-mode",
+      description = "How auto-compaction-retention is read: periodic (a duration, hours when no unit is given, e.g. 5m or 1) "
+          + "or revision (a count of revisions to keep). Changes in place.")
+  String auto$_$compaction$_$mode() default "periodic";
+
+  @AttributeDefinition(name = "auto-compaction-retention",
+      description = "Auto compaction retention for the MVCC store: in periodic mode a duration (a bare number is hours), "
+          + "in revision mode a number of revisions; 0 disables auto compaction. Changes in place.")
+  String auto$_$compaction$_$retention() default "0";
 }

@@ -38,6 +38,19 @@ public final class GrpcErrors {
     return STATUSES.get(error);
   }
 
+  /**
+   * A failure as etcd's lock and election servers report it: they call their own member through
+   * clientv3, whose errors reach their gRPC handler as plain Go errors, so every etcd error goes
+   * out with code Unknown and its message unchanged (e.g. a lock with an unknown lease: code 2,
+   * "etcdserver: requested lease not found").
+   */
+  public static StatusRuntimeException toClientStatus(Throwable t) {
+    StatusRuntimeException s = toStatus(t);
+    Status.Code code = s.getStatus().getCode();
+    return code == Status.Code.UNKNOWN || code == Status.Code.CANCELLED ? s
+        : Status.UNKNOWN.withDescription(s.getStatus().getDescription()).asRuntimeException();
+  }
+
   /** The exception to hand to a StreamObserver for any failure of a request. */
   public static StatusRuntimeException toStatus(Throwable t) {
     Throwable cause = t;
@@ -49,6 +62,12 @@ public final class GrpcErrors {
     }
     if (cause instanceof StatusRuntimeException s) {
       return s;
+    }
+    if (cause instanceof io.keel.grpc.internal.recipes.RecipeException r) {
+      return Status.UNKNOWN.withDescription(r.getMessage()).asRuntimeException(); // etcd's plain errors
+    }
+    if (cause instanceof java.util.concurrent.CancellationException) {
+      return Status.CANCELLED.withDescription("context canceled").asRuntimeException();
     }
     LOG.error("unexpected failure serving a request", cause);
     return Status.UNKNOWN.withDescription(String.valueOf(cause.getMessage())).asRuntimeException();

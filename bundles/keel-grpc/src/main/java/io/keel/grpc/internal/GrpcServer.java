@@ -17,6 +17,8 @@ import io.keel.api.Kv;
 import io.keel.api.Leases;
 import io.keel.api.Maintenance;
 import io.keel.api.Watchable;
+import io.keel.grpc.internal.recipes.Elections;
+import io.keel.grpc.internal.recipes.Mutexes;
 import io.keel.grpc.internal.gateway.Gateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,6 +55,8 @@ public final class GrpcServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final HealthStatusManager health = new HealthStatusManager();
   private final WatchService watchService;
+  private final GrpcMetrics metrics = new GrpcMetrics();
+  private final Gateway gateway;
   private final java.util.concurrent.ScheduledExecutorService timer =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keel-grpc-timer");
@@ -60,26 +64,55 @@ public final class GrpcServer implements AutoCloseable {
         return t;
       });
 
+  /** Serves etcd's v2 API (enable-v2) from whatever store {@code v2} gives, on the same port. */
+  public GrpcServer serveV2(java.util.function.Supplier<io.keel.api.v2.V2Keys> v2, io.keel.api.Cluster cluster) {
+    gateway.serveV2(v2, cluster);
+    return this;
+  }
+
   /** Serves one member that implements every endpoint, with etcd's default progress-notify interval. */
-  public <M extends Kv & Watchable & Leases & Cluster & Maintenance> GrpcServer(M member, List<URI> listenUrls,
+  public <M extends Kv & Watchable & Leases & Cluster & Maintenance & io.keel.api.Auth & io.keel.api.Health> GrpcServer(M member, List<URI> listenUrls,
       int maxRequestBytes) {
     this(Endpoints.of(member), listenUrls, maxRequestBytes, DEFAULT_PROGRESS_NOTIFY_MS);
   }
 
   public GrpcServer(Endpoints keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs) {
-    watchService = new WatchService(keel.watch(), maxRequestBytes, progressNotifyIntervalMs);
+    this(keel, listenUrls, maxRequestBytes, progressNotifyIntervalMs, null, false);
+  }
+
+  /**
+   * @param clientTls what https:// URLs serve (null when every URL is http://); http:// URLs stay
+   *     plaintext, as etcd serves them
+   */
+  public GrpcServer(Endpoints keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs,
+      io.keel.tls.TlsContext clientTls) {
+    this(keel, listenUrls, maxRequestBytes, progressNotifyIntervalMs, clientTls, false);
+  }
+
+  /**
+   * @param clientTls what https:// URLs serve (null when every URL is http://); http:// URLs stay
+   *     plaintext, as etcd serves them
+   * @param certificateUsers whether a verified client certificate's common name is the user of a
+   *     call that sends no token (etcd's client-cert-auth)
+   */
+  public GrpcServer(Endpoints keel, List<URI> listenUrls, int maxRequestBytes, long progressNotifyIntervalMs,
+      io.keel.tls.TlsContext clientTls, boolean certificateUsers) {
+    watchService = new WatchService(keel.watch(), keel.auth(), maxRequestBytes, progressNotifyIntervalMs);
     // HTTP/1.1 (the JSON gateway, /health, /version) shares each port with gRPC, as etcd's cmux does
-    Gateway gateway = new Gateway(keel.kv(), keel.maintenance(), maxRequestBytes + GRPC_OVERHEAD_BYTES);
+    gateway = new Gateway(keel.kv(), keel.health(), keel.maintenance(), maxRequestBytes + GRPC_OVERHEAD_BYTES);
+    io.grpc.ServerCredentials credentials = clientTls == null ? gateway.credentials()
+        : gateway.credentials(clientTls, tlsPorts(listenUrls));
     NettyServerBuilder builder = null;
     for (URI url : listenUrls) {
       SocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
-      builder = builder == null ? NettyServerBuilder.forAddress(address, gateway.credentials())
+      builder = builder == null ? NettyServerBuilder.forAddress(address, credentials)
           : builder.addListenAddress(address);
     }
     if (builder == null) {
       throw new IllegalArgumentException("no listen-client-urls");
     }
     LearnerGuard learners = new LearnerGuard(keel.cluster());
+    AuthInterceptor users = new AuthInterceptor(keel.auth(), certificateUsers);
     // the transport gRPC would pick by default: epoll where its native library loads, else NIO
     boolean epoll = Epoll.isAvailable();
     boss = epoll ? new EpollEventLoopGroup(1, daemonThreads("keel-grpc-boss"))
@@ -94,20 +127,70 @@ public final class GrpcServer implements AutoCloseable {
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(guarded(new KvService(keel.kv()).bindService(), learners))
-        .addService(guarded(new MaintenanceService(keel.maintenance()).bindService(), learners))
-        .addService(guarded(new ClusterService(keel.cluster()).bindService(), learners))
-        .addService(guarded(new LeaseService(keel.leases()).bindService(), learners))
-        .addService(guarded(watchService.bindService(), learners))
-        .addService(health.getHealthService())
+        .addService(guarded(new KvService(keel.kv()).bindService(), learners, users, metrics))
+        .addService(guarded(new MaintenanceService(keel.maintenance(), keel.auth()).bindService(), learners, users, metrics))
+        .addService(guarded(new ClusterService(keel.cluster()).bindService(), learners, users, metrics))
+        .addService(guarded(new LeaseService(keel.leases()).bindService(), learners, users, metrics))
+        .addService(guarded(watchService.bindService(), learners, users, metrics))
+        .addService(guarded(new AuthService(keel.auth()).bindService(), learners, users, metrics))
+        // the lock and election recipes continue on the timer thread, never on the applying thread
+        .addService(guarded(new LockService(keel.kv(),
+            new Mutexes(keel.kv(), keel.watch(), keel.leases(), timer)).bindService(), learners, users, metrics))
+        .addService(guarded(new ElectionService(keel.kv(),
+            new Elections(keel.kv(), keel.watch(), keel.leases(), timer)).bindService(), learners, users, metrics))
+        .addService(io.grpc.ServerInterceptors.intercept(health.getHealthService(), metrics))
         .build();
+    for (io.grpc.ServerServiceDefinition service : server.getServices()) {
+      metrics.preRegister(service);
+    }
     gateway.bind(server);
   }
 
-  /** Malformed protobuf answered as etcd does; a learner refuses what etcd's learners refuse. */
+  /**
+   * The local ports that serve TLS: none listed (every port) when every URL is https://; with both
+   * schemes the https:// URLs' ports, which must then be fixed.
+   */
+  static java.util.Set<Integer> tlsPorts(List<URI> listenUrls) {
+    boolean allTls = listenUrls.stream().allMatch(u -> "https".equals(u.getScheme()));
+    if (allTls) {
+      return java.util.Set.of();
+    }
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (URI u : listenUrls) {
+      if ("https".equals(u.getScheme())) {
+        if (u.getPort() == 0) {
+          throw new IllegalArgumentException("listen-client-urls mixes http and https: https URL " + u
+              + " needs a fixed port");
+        }
+        ports.add(u.getPort());
+      }
+    }
+    for (URI u : listenUrls) {
+      if (!"https".equals(u.getScheme()) && ports.contains(u.getPort())) {
+        throw new IllegalArgumentException("listen-client-urls: port " + u.getPort() + " is both http and https");
+      }
+    }
+    return ports;
+  }
+
+  /**
+   * Malformed protobuf answered as etcd does; a learner refuses what etcd's learners refuse; the
+   * caller's user found (the last interceptor given runs first: learners, then users).
+   */
   private static io.grpc.ServerServiceDefinition guarded(io.grpc.ServerServiceDefinition service,
-      LearnerGuard learners) {
-    return io.grpc.ServerInterceptors.intercept(MalformedRequests.guard(service), learners);
+      LearnerGuard learners, AuthInterceptor users, GrpcMetrics metrics) {
+    // metrics first of all, so refused calls are counted with their codes
+    return io.grpc.ServerInterceptors.intercept(MalformedRequests.guard(service), users, learners, metrics);
+  }
+
+  /** grpc_server_* of this server's calls. */
+  public io.keel.api.metrics.MetricSource metrics() {
+    return metrics;
+  }
+
+  /** The client port's /metrics serves {@code page} (keel-http's exposition), or answers 404 while it is null. */
+  public void serveMetrics(java.util.function.Supplier<io.keel.api.metrics.MetricsPage> page) {
+    gateway.metricsPage(page);
   }
 
   public GrpcServer start() throws IOException {

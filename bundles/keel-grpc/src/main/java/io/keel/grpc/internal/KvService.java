@@ -24,25 +24,25 @@ final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
-    Replies.reply(server.range(ProtoKv.range(request)), observer,
+    Replies.replyAs(who -> server.range(ProtoKv.range(request), who), observer,
         r -> ProtoKv.range(r, ProtoKv.header(server.header(r.revision()))));
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> observer) {
-    Replies.reply(server.put(ProtoKv.put(request)), observer,
+    Replies.replyAs(who -> server.put(ProtoKv.put(request), who), observer,
         r -> ProtoKv.put(r, ProtoKv.header(server.header(r.revision()))));
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-    Replies.reply(server.deleteRange(ProtoKv.deleteRange(request)), observer,
+    Replies.replyAs(who -> server.deleteRange(ProtoKv.deleteRange(request), who), observer,
         r -> ProtoKv.deleteRange(r, ProtoKv.header(server.header(r.revision()))));
   }
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-    Replies.reply(server.txn(ProtoKv.txn(request)), observer,
+    Replies.replyAs(who -> server.txn(ProtoKv.txn(request), who), observer,
         r -> ProtoKv.txn(r, ProtoKv.header(server.header(r.revision()))));
   }
 

@@ -36,13 +36,13 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> observer) {
-    Replies.reply(server.leaseRevoke(request.getID()), observer,
+    Replies.replyAs(who -> server.leaseRevoke(request.getID(), who), observer,
         rev -> LeaseRevokeResponse.newBuilder().setHeader(ProtoKv.header(server.header(rev))).build());
   }
 
   @Override
   public void leaseTimeToLive(LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> observer) {
-    Replies.reply(server.leaseTimeToLive(request.getID(), request.getKeys()), observer, t -> {
+    Replies.replyAs(who -> server.leaseTimeToLive(request.getID(), request.getKeys(), who), observer, t -> {
       LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
           .setHeader(ProtoKv.header(server.header(t.revision()))).setID(t.id()).setTTL(t.ttlSeconds())
           .setGrantedTTL(t.grantedTtlSeconds());

@@ -4,21 +4,69 @@ import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
+import io.keel.api.Auth;
 import io.keel.api.Maintenance;
 import io.keel.api.ServerStatus;
 
 /** etcdserverpb.Maintenance: Status, HashKV, Defragment, Alarm. MoveLeader, Hash, Snapshot (Keel's format). */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private final Maintenance server;
+  private final Auth auth;
 
-  MaintenanceService(Maintenance server) {
+  /** @param auth who may call what: Hash, HashKV, Defragment and Snapshot need the root role (etcd's authMaintenanceServer) */
+  MaintenanceService(Maintenance server, Auth auth) {
     this.server = server;
+    this.auth = auth;
+  }
+
+  /**
+   * etcd's isAuthenticated: the caller's token is valid and it has the root role (once auth is
+   * enabled). etcd 3.4 returns these errors as the auth store words them, untranslated (code
+   * Unknown, "auth: ..."), and so does this.
+   */
+  private java.util.concurrent.CompletionStage<Void> admin(io.keel.api.auth.AuthInfo who) {
+    try {
+      auth.checkAdmin(who);
+    } catch (io.keel.api.EtcdException e) {
+      throw untranslated(e);
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /** {@code call} if the caller may make it, else a stage failed with etcd's untranslated error. */
+  private <T> java.util.concurrent.CompletionStage<T> asAdmin(
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    try {
+      admin(caller());
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    return call.get();
+  }
+
+  /** The caller, for the admin-only calls: an unknown token fails as etcd's untranslated auth error. */
+  private static io.keel.api.auth.AuthInfo caller() {
+    try {
+      return AuthContext.who();
+    } catch (io.keel.api.EtcdException e) {
+      throw untranslated(e);
+    }
+  }
+
+  static io.keel.api.EtcdException untranslated(io.keel.api.EtcdException e) {
+    return switch (e.error()) {
+      case USER_EMPTY -> io.keel.api.EtcdError.RAW_USER_EMPTY.exception();
+      case USER_NOT_FOUND -> io.keel.api.EtcdError.RAW_USER_NOT_FOUND.exception();
+      case PERMISSION_DENIED_ERR -> io.keel.api.EtcdError.RAW_PERMISSION_DENIED.exception();
+      case INVALID_AUTH_TOKEN -> io.keel.api.EtcdError.RAW_INVALID_AUTH_TOKEN.exception();
+      default -> e;
+    };
   }
 
   @Override
   public void hashKV(io.etcd.jetcd.api.HashKVRequest request,
       StreamObserver<io.etcd.jetcd.api.HashKVResponse> observer) {
-    Replies.reply(server.hashKv(request.getRevision()), observer,
+    Replies.reply(asAdmin(() -> server.hashKv(request.getRevision())), observer,
         h -> io.etcd.jetcd.api.HashKVResponse.newBuilder().setHeader(ProtoKv.header(server.header(h.revision())))
             .setHash(h.hash()).setCompactRevision(h.compactRevision()).build());
   }
@@ -31,7 +79,15 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   @Override
   public void snapshot(io.etcd.jetcd.api.SnapshotRequest request,
       StreamObserver<io.etcd.jetcd.api.SnapshotResponse> observer) {
-    server.backup().whenComplete((data, error) -> {
+    java.util.concurrent.CompletionStage<byte[]> backup;
+    try {
+      admin(caller());
+      backup = server.backup();
+    } catch (RuntimeException e) {
+      observer.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    backup.whenComplete((data, error) -> {
       if (error != null) {
         observer.onError(GrpcErrors.toStatus(error));
         return;
@@ -59,7 +115,8 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   /** etcd's Hash (the whole backend); Keel hashes its whole retained MVCC history. */
   @Override
   public void hash(io.etcd.jetcd.api.HashRequest request, StreamObserver<io.etcd.jetcd.api.HashResponse> observer) {
-    Replies.reply(server.hashKv(0), observer, h -> io.etcd.jetcd.api.HashResponse.newBuilder()
+    Replies.reply(asAdmin(() -> server.hashKv(0)), observer,
+        h -> io.etcd.jetcd.api.HashResponse.newBuilder()
         .setHeader(ProtoKv.header(server.header(h.revision()))).setHash(h.hash()).build());
   }
 
@@ -67,7 +124,8 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   @Override
   public void defragment(io.etcd.jetcd.api.DefragmentRequest request,
       StreamObserver<io.etcd.jetcd.api.DefragmentResponse> observer) {
-    Replies.reply(server.defragment(), observer, v -> io.etcd.jetcd.api.DefragmentResponse.getDefaultInstance());
+    Replies.reply(asAdmin(server::defragment), observer,
+        v -> io.etcd.jetcd.api.DefragmentResponse.getDefaultInstance());
   }
 
   /**

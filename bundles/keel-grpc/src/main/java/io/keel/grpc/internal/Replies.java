@@ -8,10 +8,30 @@ import java.util.function.Function;
 final class Replies {
   private Replies() {}
 
+  /**
+   * The call's cancellation as a recipe sees it: set when the client cancels or its deadline
+   * passes (installing the handler also makes later replies to a cancelled call no-ops).
+   */
+  static io.keel.grpc.internal.recipes.Cancellation cancellation(StreamObserver<?> observer) {
+    io.keel.grpc.internal.recipes.Cancellation cancellation = new io.keel.grpc.internal.recipes.Cancellation();
+    if (observer instanceof io.grpc.stub.ServerCallStreamObserver<?> call) {
+      call.setOnCancelHandler(cancellation::cancel);
+      if (call.isCancelled()) {
+        cancellation.cancel();
+      }
+    }
+    return cancellation;
+  }
+
   static <T, R> void reply(CompletionStage<T> stage, StreamObserver<R> observer, Function<T, R> toProto) {
+    reply(stage, observer, toProto, GrpcErrors::toStatus);
+  }
+
+  static <T, R> void reply(CompletionStage<T> stage, StreamObserver<R> observer, Function<T, R> toProto,
+      Function<Throwable, ? extends RuntimeException> toStatus) {
     stage.whenComplete((result, error) -> {
       if (error != null) {
-        observer.onError(GrpcErrors.toStatus(error));
+        observer.onError(toStatus.apply(error));
         return;
       }
       R response;
@@ -24,5 +44,21 @@ final class Replies {
       observer.onNext(response);
       observer.onCompleted();
     });
+  }
+
+  /**
+   * Runs {@code call} as the caller's user ({@link AuthContext#who}); an unknown token fails the
+   * call with "invalid auth token" before anything is done.
+   */
+  static <T, R> void replyAs(java.util.function.Function<io.keel.api.auth.AuthInfo, CompletionStage<T>> call,
+      StreamObserver<R> observer, Function<T, R> toProto) {
+    CompletionStage<T> stage;
+    try {
+      stage = call.apply(AuthContext.who());
+    } catch (RuntimeException e) {
+      observer.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    reply(stage, observer, toProto);
   }
 }

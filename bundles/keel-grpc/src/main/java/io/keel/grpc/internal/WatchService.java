@@ -24,7 +24,10 @@ final class WatchService extends WatchGrpc.WatchImplBase {
   private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
   private long sinceNotifyMs;
 
-  WatchService(Watchable server, int maxRequestBytes, long progressNotifyIntervalMs) {
+  private final io.keel.api.Auth auth;
+
+  WatchService(Watchable server, io.keel.api.Auth auth, int maxRequestBytes, long progressNotifyIntervalMs) {
+    this.auth = auth;
     this.server = server;
     this.maxRequestBytes = maxRequestBytes;
     this.progressNotifyIntervalMs = progressNotifyIntervalMs;
@@ -48,7 +51,7 @@ final class WatchService extends WatchGrpc.WatchImplBase {
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
     WatchStream[] self = new WatchStream[1];
-    WatchStream stream = new WatchStream(server, (ServerCallStreamObserver<WatchResponse>) responses, maxRequestBytes,
+    WatchStream stream = new WatchStream(server, auth, (ServerCallStreamObserver<WatchResponse>) responses, maxRequestBytes,
         () -> streams.remove(self[0]));
     self[0] = stream;
     streams.add(stream);

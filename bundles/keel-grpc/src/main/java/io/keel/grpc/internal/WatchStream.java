@@ -43,9 +43,17 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   private long nextId;
   private boolean closed;
   private boolean progressPending;
+  private final io.keel.api.Auth auth;
 
   WatchStream(Watchable server, ServerCallStreamObserver<WatchResponse> out, int maxRequestBytes, Runnable onClose) {
+    this(server, null, out, maxRequestBytes, onClose);
+  }
+
+  /** @param auth checks a watch's range when it is created (etcd's isWatchPermitted); null: no auth */
+  WatchStream(Watchable server, io.keel.api.Auth auth, ServerCallStreamObserver<WatchResponse> out,
+      int maxRequestBytes, Runnable onClose) {
     this.server = server;
+    this.auth = auth;
     this.out = out;
     this.maxRequestBytes = maxRequestBytes;
     this.onClose = onClose;
@@ -76,6 +84,25 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   public void onCompleted() {
   }
 
+  /**
+   * etcd's isWatchPermitted: null if the caller may read the watched range, else the cancel reason
+   * (the error text of a bad token, an old auth revision, no user, or a denied permission).
+   */
+  private String permission(WatchCreateRequest c) {
+    if (auth == null) {
+      return null;
+    }
+    try {
+      auth.checkRange(AuthContext.who(), c.getKey().toByteArray(), c.getRangeEnd().toByteArray());
+      return null;
+    } catch (io.keel.api.EtcdException e) {
+      return switch (e.error()) {
+        case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error().message();
+        default -> io.keel.api.EtcdError.PERMISSION_DENIED_ERR.message();
+      };
+    }
+  }
+
   private void create(WatchCreateRequest c) {
     byte[] key = c.getKey().isEmpty() ? new byte[] {0} : c.getKey().toByteArray(); // \0 is the smallest key
     byte[] end = c.getRangeEnd().toByteArray();
@@ -97,6 +124,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         error = EMPTY_RANGE;
       } else if (id != 0 && watchers.containsKey(id)) {
         error = DUPLICATE_ID;
+      } else {
+        error = permission(c);
       }
       if (error != null) {
         enqueue(response(server.currentRevision()).setWatchId(-1).setCreated(true).setCanceled(true)

@@ -213,11 +213,24 @@ class KvServiceTest {
   }
 
   @Test
-  void rpcsNotBuiltYetAnswerUnimplemented() {
+  void rpcsEtcd34DoesNotServeAnswerUnimplemented() {
+    // Auth.AuthStatus came with etcd 3.5
+    MethodDescriptor<byte[], byte[]> authStatus = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("etcdserverpb.Auth/AuthStatus")
+        .setRequestMarshaller(new RawBytes()).setResponseMarshaller(new RawBytes()).build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> io.grpc.stub.ClientCalls.blockingUnaryCall(node.channel(), authStatus, io.grpc.CallOptions.DEFAULT,
+            new byte[0]));
+    assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+  }
+
+  @Test
+  void authEnableWithoutRootIsEtcdsError() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> io.etcd.jetcd.api.AuthGrpc.newBlockingStub(node.channel())
             .authEnable(io.etcd.jetcd.api.AuthEnableRequest.getDefaultInstance()));
-    assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("etcdserver: root user does not exist", e.getStatus().getDescription());
   }
 
   static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {

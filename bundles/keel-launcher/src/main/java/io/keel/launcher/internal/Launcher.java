@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * bin/keel's command line, decided in Java; bin/keel itself only takes the lock and execs Karaf.
  *
  * <pre>
- *   bin/keel [run] [flags] | start [flags] | stop | status | snapshot restore FILE ... | help
+ *   bin/keel [run] [flags] | start [flags] | stop | status | shell [COMMAND] | snapshot restore FILE ... | certs --out DIR
+ *   | help
  * </pre>
  *
  * The flags are etcd's, one per {@link ServerKeys key}, as {@code --key=value} or {@code --key
@@ -74,6 +75,10 @@ public final class Launcher {
 
   /** The shell lines for bin/keel. */
   String decide(String... args) throws LaunchException {
+    if (args.length > 0 && args[0].equals("shell")) {
+      // bin/keel shell ['<command>']: everything after "shell" is the console's, not ours to parse
+      return "mode=shell\n" + ShellAccess.connect(home);
+    }
     CommandLine keel = commandLine();
     ParseResult parsed;
     try {
@@ -91,6 +96,10 @@ public final class Launcher {
       case "stop", "status" -> {
         return "mode=" + name + "\n";
       }
+      case "certs" -> {
+        Certs.run(workDir, command.matchedOptionValue("--hosts", null), command.matchedOptionValue("--out", null), out);
+        return "mode=done\n";
+      }
       case "snapshot" -> {
         if (command.subcommand() == null) {
           throw snapshotUsage();
@@ -104,7 +113,7 @@ public final class Launcher {
           flags.put(key(o), o.getValue());
         }
         MemberLaunch launch = MemberLaunch.resolve(flags, env, home, workDir);
-        return "mode=" + (name.equals("start") ? "start" : "run") + "\n" + launch.shell();
+        return "mode=" + (name.equals("start") ? "start" : "run") + "\n" + launch.shell() + ShellAccess.prepare(home, env);
       }
     }
   }
@@ -125,6 +134,10 @@ public final class Launcher {
     keel.addSubcommand(new CommandLine(CommandSpec.create().name("stop")));
     keel.addSubcommand(new CommandLine(CommandSpec.create().name("status")));
     keel.addSubcommand(new CommandLine(CommandSpec.create().name("help")));
+    CommandSpec certs = CommandSpec.create().name("certs");
+    certs.addOption(OptionSpec.builder("--hosts").arity("1").type(String.class).build());
+    certs.addOption(OptionSpec.builder("--out").arity("1").type(String.class).build());
+    keel.addSubcommand(new CommandLine(certs));
     CommandLine snapshot = new CommandLine(CommandSpec.create().name("snapshot"));
     snapshot.addSubcommand(new CommandLine(restoreCommand()));
     keel.addSubcommand(snapshot);
@@ -138,7 +151,10 @@ public final class Launcher {
   private CommandSpec serverCommand(String name) {
     CommandSpec spec = CommandSpec.create().name(name);
     for (ServerKeys.Key k : keys.keys()) {
-      spec.addOption(OptionSpec.builder("--" + k.name(), "-" + k.name()).arity("1").type(String.class).build());
+      // etcd's boolean flags (default false) stand alone: --client-cert-auth means true
+      boolean bool = "false".equals(k.defaultValue());
+      spec.addOption(OptionSpec.builder("--" + k.name(), "-" + k.name()).arity(bool ? "0..1" : "1")
+          .fallbackValue(bool ? "true" : null).type(String.class).build());
     }
     spec.addOption(OptionSpec.builder("-h", "-help", "--help").usageHelp(true).build());
     return spec;
@@ -211,8 +227,12 @@ public final class Launcher {
           bin/keel start [flags]    run it as a daemon
           bin/keel stop             stop the daemon of this appliance folder
           bin/keel status           tell whether the member of this appliance folder is running
+          bin/keel shell ['CMD']    run one console command (keel:status, bundle:list ...) on the
+                                    running member of this folder, or open its console
           bin/keel snapshot restore FILE --data-dir DIR
                                     seed a new member from an `etcdctl snapshot save` file
+          bin/keel certs --hosts a,b,c --out DIR
+                                    mint a CA, server, peer and client (CN=root) certificates
           bin/keel bench --help     the load generator
           bin/keel --help           this text
 

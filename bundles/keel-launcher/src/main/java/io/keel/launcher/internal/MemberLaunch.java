@@ -50,7 +50,15 @@ record MemberLaunch(Map<String, String> exports) {
     exports.put("ETCD_DATA_DIR", dataDir.toString());
     effective.put("ETCD_DATA_DIR", dataDir.toString());
     try {
-      KeelConfig.from(file, effective);
+      KeelConfig config = KeelConfig.from(file, effective);
+      for (String suite : config.clientTls().cipherSuites()) {
+        try {
+          io.keel.tls.CipherSuites.jsseName(suite);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("invalid configuration: cipher-suites="
+              + String.join(",", config.clientTls().cipherSuites()) + ": " + e.getMessage());
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new LaunchException(1, e.getMessage());
     }

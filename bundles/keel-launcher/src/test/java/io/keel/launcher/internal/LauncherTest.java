@@ -123,4 +123,49 @@ class LauncherTest {
       assertTrue(usage.contains("in milliseconds"), usage);
     }
   }
+
+  @Test
+  void anUnknownCipherSuiteFailsAtLaunchWithEtcdsWords() {
+    LaunchException e = assertThrows(LaunchException.class, () -> decide(Map.of(), "--cipher-suites=TLS_BOGUS"));
+    assertEquals(1, e.exitCode());
+    assertTrue(e.getMessage().contains("unexpected TLS cipher suite \"TLS_BOGUS\""), e.getMessage());
+  }
+
+  @Test
+  void booleanFlagsStandAloneAsInEtcd() throws Exception {
+    String d = decide(Map.of(), "--client-cert-auth", "--peer-auto-tls=false", "--name=n");
+    assertTrue(d.contains("export ETCD_CLIENT_CERT_AUTH='true'\n"), d);
+    assertTrue(d.contains("export ETCD_PEER_AUTO_TLS='false'\n"), d);
+    assertTrue(d.contains("export ETCD_NAME='n'\n"), d);
+  }
+
+  @Test
+  void certsMintsAPkiThatVerifiesAndPrintsTheFlags() throws Exception {
+    assertEquals("mode=done\n", decide(Map.of(), "certs", "--hosts", "127.0.0.1,node1", "--out", "pki"));
+    Path pki = work.resolve("pki");
+    java.security.cert.CertificateFactory f = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.cert.X509Certificate ca;
+    try (var in = Files.newInputStream(pki.resolve("ca.pem"))) {
+      ca = (java.security.cert.X509Certificate) f.generateCertificate(in);
+    }
+    for (String name : new String[] {"server", "peer", "client"}) {
+      try (var in = Files.newInputStream(pki.resolve(name + ".pem"))) {
+        java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) f.generateCertificate(in);
+        c.verify(ca.getPublicKey());
+        if (name.equals("client")) {
+          assertEquals("CN=root", c.getSubjectX500Principal().getName());
+        } else {
+          assertTrue(c.getSubjectAlternativeNames().toString().contains("node1"), c.getSubjectAlternativeNames().toString());
+        }
+      }
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(pki.resolve(name + "-key.pem"))));
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("--client-cert-auth --trusted-ca-file=" + pki.resolve("ca.pem")), printed);
+    assertTrue(printed.contains("--cacert=" + pki.resolve("ca.pem")), printed);
+    LaunchException again = assertThrows(LaunchException.class, () -> decide(Map.of(), "certs", "--out", "pki"));
+    assertTrue(again.getMessage().contains("exists"), again.getMessage());
+    assertEquals(2, assertThrows(LaunchException.class, () -> decide(Map.of(), "certs")).exitCode());
+  }
 }

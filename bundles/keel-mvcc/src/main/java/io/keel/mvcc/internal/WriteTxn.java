@@ -91,7 +91,13 @@ final class WriteTxn {
       state.setCurrentRev(beginRev + 1);
       io.keel.mvcc.CommitListener l = state.listener();
       if (l != null) {
-        l.committed(beginRev + 1, java.util.Collections.unmodifiableList(events));
+        try {
+          l.committed(beginRev + 1, java.util.Collections.unmodifiableList(events));
+        } catch (RuntimeException e) {
+          // the revision is written and published; telling watchers is not part of the write
+          System.getLogger(WriteTxn.class.getName()).log(System.Logger.Level.ERROR,
+              "commit listener failed at revision " + (beginRev + 1), e);
+        }
       }
     }
   }

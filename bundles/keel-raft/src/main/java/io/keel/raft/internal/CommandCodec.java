@@ -77,7 +77,14 @@ public final class CommandCodec {
 
   static InternalRequest message(Command command) {
     InternalRequest.Builder b = InternalRequest.newBuilder();
-    if (command instanceof Command.Put p) {
+    if (command instanceof Command.AsUser u) {
+      b.setHeader(io.keel.raft.internal.proto.RequestHeader.newBuilder().setUsername(u.user())
+          .setAuthRevision(u.authRevision()));
+      command = u.command();
+    }
+    if (command instanceof Command.AuthChange a) {
+      b.setAuth(AuthCodec.message(a));
+    } else if (command instanceof Command.Put p) {
       b.setPut(KvMessages.put(p.request()));
     } else if (command instanceof Command.DeleteRange d) {
       b.setDeleteRange(KvMessages.deleteRange(d.request()));
@@ -109,6 +116,12 @@ public final class CommandCodec {
     } else if (command instanceof Command.Publish p) {
       b.setPublish(PublishRequest.newBuilder().setMemberId(p.memberId()).setName(p.name())
           .addAllClientUrls(p.clientUrls()).setClusterId(p.clusterId()));
+    } else if (command instanceof Command.V2 v) {
+      io.keel.api.v2.V2Request r = v.request();
+      b.setV2(io.keel.raft.internal.proto.V2Request.newBuilder().setMethod(r.method()).setPath(r.path())
+          .setValue(r.value()).setDir(r.dir()).setPrevValue(r.prevValue()).setPrevIndex(r.prevIndex())
+          .setPrevExist(r.prevExist() == null ? 0 : r.prevExist() ? 2 : 1).setExpirationMs(r.expirationMs())
+          .setRefresh(r.refresh()).setRecursive(r.recursive()));
     } else {
       throw new IllegalArgumentException("unknown command " + command);
     }
@@ -116,6 +129,14 @@ public final class CommandCodec {
   }
 
   static Command command(InternalRequest r) {
+    Command command = body(r);
+    if (r.hasHeader()) {
+      return new Command.AsUser(r.getHeader().getUsername(), r.getHeader().getAuthRevision(), command);
+    }
+    return command;
+  }
+
+  private static Command body(InternalRequest r) {
     return switch (r.getCommandCase()) {
       case PUT -> new Command.Put(KvMessages.put(r.getPut()));
       case DELETE_RANGE -> new Command.DeleteRange(KvMessages.deleteRange(r.getDeleteRange()));
@@ -143,6 +164,13 @@ public final class CommandCodec {
           r.getAlarm().getAlarm());
       case PUBLISH -> new Command.Publish(r.getPublish().getMemberId(), r.getPublish().getName(),
           List.copyOf(r.getPublish().getClientUrlsList()), r.getPublish().getClusterId());
+      case AUTH -> AuthCodec.command(r.getAuth());
+      case V2 -> {
+        io.keel.raft.internal.proto.V2Request v = r.getV2();
+        yield new Command.V2(new io.keel.api.v2.V2Request(v.getMethod(), v.getPath(), v.getValue(), v.getDir(),
+            v.getPrevValue(), v.getPrevIndex(), v.getPrevExist() == 0 ? null : v.getPrevExist() == 2,
+            v.getExpirationMs(), v.getRefresh(), v.getRecursive()));
+      }
       case COMMAND_NOT_SET -> throw new IllegalStateException("log entry with no command (from a newer build?)");
     };
   }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,12 @@ public final class Forwarding implements AutoCloseable {
   /** Registers the leader side on {@code server} and starts the client side. */
   public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
       long timeoutMs) {
+    return start(server, leader, unreachable, timeoutMs, null);
+  }
+
+  /** As {@link #start(RpcServer, Leader, java.util.function.Predicate, long)}, dialing peers over {@code tls} if not null. */
+  public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
+      long timeoutMs, PeerTls tls) {
     // bolt keeps serializers in a JVM-wide table that refuses a second registration
     synchronized (Forwarding.class) {
       for (Class<?> type : List.of(ForwardRequest.class, ForwardResponse.class)) {
@@ -77,6 +84,9 @@ public final class Forwarding implements AutoCloseable {
     }
     server.registerProcessor(new Processor(leader));
     RpcClient client = RpcFactoryHelper.rpcFactory().createRpcClient();
+    if (tls != null) {
+      tls.dial(client);
+    }
     client.init(new RpcOptions());
     return new Forwarding(client, unreachable, timeoutMs);
   }
@@ -228,8 +238,14 @@ public final class Forwarding implements AutoCloseable {
     client.shutdown();
   }
 
-  /** The leader's side: run the request locally and answer with its outcome. */
+  /**
+   * The leader's side: run the request locally and answer with its outcome. It runs on bolt's I/O
+   * thread that decoded the request: every kind only hands work to jraft (or answers from memory)
+   * and never blocks, so a thread hop to bolt's default executor would only add a wake-up to each
+   * forwarded proposal's round trip.
+   */
   private static final class Processor implements RpcProcessor<ForwardRequest> {
+    private static final Executor IN_IO_THREAD = Runnable::run;
     private final Leader leader;
 
     Processor(Leader leader) {
@@ -239,6 +255,11 @@ public final class Forwarding implements AutoCloseable {
     @Override
     public String interest() {
       return ForwardRequest.class.getName();
+    }
+
+    @Override
+    public Executor executor() {
+      return IN_IO_THREAD;
     }
 
     @Override

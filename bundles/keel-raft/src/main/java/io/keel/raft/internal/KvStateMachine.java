@@ -40,6 +40,18 @@ final class KvStateMachine extends StateMachineAdapter {
   /** The applier chain every committed command goes through (FSM thread only). */
   private final Applier applier;
   private volatile java.util.function.Consumer<MvccStore> storeReplaced = s -> {};
+  private final io.keel.auth.AuthStore auth;
+  /** Writes snapshots off the FSM thread, one at a time. */
+  private final java.util.concurrent.ExecutorService snapshotWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "keel-snapshot-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  /** etcd's v2 store (enable-v2), apart from the v3 keyspace; written only here, from the log */
+  private final io.keel.raft.internal.v2store.V2Store v2 = new io.keel.raft.internal.v2store.V2Store(System::currentTimeMillis);
+  private final io.keel.raft.internal.metrics.ServerCounters counters;
+  /** the index of the entry being applied (FSM thread only) */
+  private long applyingIndex;
 
   /**
    * @param afterApply called with the applied index after each batch (e.g. to trigger snapshots)
@@ -47,11 +59,25 @@ final class KvStateMachine extends StateMachineAdapter {
    *     and sending their replies) does not hold up this thread; see {@link CompletionPool}
    * @param quota the backend quota, checked again at apply time
    */
-  KvStateMachine(LongConsumer afterApply, Lessor lessor, java.util.concurrent.Executor completions, Quota quota) {
+  KvStateMachine(LongConsumer afterApply, Lessor lessor, java.util.concurrent.Executor completions, Quota quota,
+      io.keel.auth.AuthStore auth, io.keel.raft.internal.metrics.ServerCounters counters) {
+    this.counters = counters;
     this.afterApply = afterApply;
     this.lessor = lessor;
     this.completions = completions;
-    this.applier = Applier.chain(new BackendApplier(this::store, lessor, membership), membership::noSpace, quota);
+    this.auth = auth;
+    this.applier = Applier.chain(new BackendApplier(this::store, lessor, membership, auth, v2, () -> applyingIndex,
+        counters),
+        membership::noSpace, quota, auth,
+        id -> lessor.lease(id).map(io.keel.mvcc.LeaseInfo::keys).orElse(java.util.List.of()));
+  }
+
+  io.keel.auth.AuthStore auth() {
+    return auth;
+  }
+
+  io.keel.raft.internal.v2store.V2Store v2() {
+    return v2;
   }
 
   /** Closures handed to {@link #completions} per task: fewer hand-offs, yet a big batch uses every core. */
@@ -90,6 +116,8 @@ final class KvStateMachine extends StateMachineAdapter {
 
   @Override
   public void onApply(Iterator iter) {
+    long started = System.nanoTime();
+    long first = iter.getIndex();
     long applied = -1;
     java.util.List<Closure> done = new java.util.ArrayList<>();
     handedOver = false;
@@ -108,7 +136,13 @@ final class KvStateMachine extends StateMachineAdapter {
         complete(done);
       }
     }
+    long took = System.nanoTime() - started;
+    counters.backendCommit.observeNanos(took);
+    if (took > io.keel.raft.internal.metrics.ServerCounters.SLOW_APPLY_NANOS) {
+      counters.slowApplies.increment();
+    }
     if (applied > 0) {
+      counters.applyBatch.observe(applied - first + 1);
       afterApply.accept(applied);
     }
   }
@@ -128,6 +162,7 @@ final class KvStateMachine extends StateMachineAdapter {
       EtcdException error = null;
       try {
         command = proposal != null ? proposal.command : CommandCodec.decode(iter.getData());
+        applyingIndex = iter.getIndex();
         result = Applier.apply(applier, command);
       } catch (EtcdException e) {
         error = e;
@@ -168,19 +203,47 @@ final class KvStateMachine extends StateMachineAdapter {
     });
   }
 
+  /**
+   * Freezes the state at the applied index here, on the FSM thread (cheap: a revision, the lease
+   * table, and the immutable member and auth states), and writes it on {@link #snapshotWriter} while
+   * the log goes on being applied, so a snapshot of a large store never stalls writes. jraft takes
+   * one snapshot at a time and waits for {@code done}.
+   */
   @Override
   public void onSnapshotSave(SnapshotWriter writer, Closure done) {
-    // on the FSM thread, so the snapshot is exactly the state at its index
+    long index = appliedIndex;
+    long started = System.nanoTime();
+    io.keel.mvcc.StoreView view = store.view();
+    Membership.State members = membership.state();
+    java.util.Map<Long, Long> checkpoints = lessor.checkpoints();
+    io.keel.auth.AuthState authState = auth.state();
+    // the v2 store goes in only once it was written (index > 0), so snapshots of v3-only members
+    // stay as earlier builds wrote them; it is small, so it is serialized here
+    byte[] v2State = v2.index() > 0 ? v2.save() : null;
+    long frozenMicros = (System.nanoTime() - started) / 1_000;
     try {
-      SnapshotFile.save(writer, store, membership.state(), lessor.checkpoints());
-    } catch (IOException e) {
-      LOG.error("snapshot save failed path={}", writer.getPath(), e);
-      done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
-      return;
+      snapshotWriter.execute(() -> {
+        try (view) {
+          SnapshotFile.save(writer, view, members, checkpoints, authState, v2State);
+        } catch (IOException | RuntimeException e) {
+          LOG.error("snapshot save failed path={}", writer.getPath(), e);
+          done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
+          return;
+        }
+        lastSnapshotIndex = index;
+        LOG.info("snapshot saved index={} revision={} in {} ms (the FSM thread was held {} µs)", index, view.revision(),
+            (System.nanoTime() - started) / 1_000_000, frozenMicros);
+        done.run(Status.OK());
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      view.close();
+      done.run(new Status(RaftError.ESTOP, "the member is shutting down"));
     }
-    lastSnapshotIndex = appliedIndex;
-    LOG.info("snapshot saved index={} revision={}", appliedIndex, store.currentRevision());
-    done.run(Status.OK());
+  }
+
+  @Override
+  public void onShutdown() {
+    snapshotWriter.shutdown(); // a snapshot being written still completes (jraft waits for it)
   }
 
   @Override
@@ -193,6 +256,12 @@ final class KvStateMachine extends StateMachineAdapter {
       return false;
     }
     store = loaded.store();
+    auth.restore(loaded.auth());
+    if (loaded.v2() != null) {
+      v2.recover(loaded.v2());
+    } else {
+      v2.recover(new io.keel.raft.internal.v2store.V2Store(System::currentTimeMillis).save());
+    }
     if (loaded.members() != null) {
       membership.restore(loaded.members());
       lessor.restoreCheckpoints(loaded.checkpoints());
@@ -208,6 +277,7 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public void onLeaderStart(long term) {
     this.term = term;
+    counters.leaderChanges.increment();
     lessor.promote();
     LOG.info("became leader term={}", term);
   }
@@ -221,6 +291,7 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public void onStartFollowing(LeaderChangeContext ctx) {
     this.term = ctx.getTerm();
+    counters.leaderChanges.increment();
     LOG.info("following leader={} term={}", ctx.getLeaderId(), ctx.getTerm());
   }
 

@@ -1,14 +1,11 @@
 package io.keel.raft.internal;
 
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.RpcServer;
-import com.alipay.sofa.jraft.rpc.impl.ConnectionClosedEventListener;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * A network partition on demand, for tests of a cluster in one JVM: while peers are blocked, raft
@@ -47,62 +44,14 @@ public final class PeerFilter implements io.keel.raft.PeerLinks {
 
   /** {@code server} with every processor registered on it behind this filter. */
   public RpcServer wrap(RpcServer server) {
-    return new RpcServer() {
-      @Override
-      public boolean init(Void opts) {
-        return server.init(opts);
-      }
-
-      @Override
-      public void shutdown() {
-        server.shutdown();
-      }
-
-      @Override
-      public void registerConnectionClosedEventListener(ConnectionClosedEventListener listener) {
-        server.registerConnectionClosedEventListener(listener);
-      }
-
-      @Override
-      public void registerProcessor(RpcProcessor<?> processor) {
-        server.registerProcessor(filtered(processor));
-      }
-
-      @Override
-      public int boundPort() {
-        return server.boundPort();
-      }
-
-      @Override
-      public boolean isStarted() {
-        return server.isStarted();
-      }
-    };
+    return RpcServers.mapProcessors(server, this::filtered);
   }
 
   private <T> RpcProcessor<T> filtered(RpcProcessor<T> processor) {
-    return new RpcProcessor<>() {
-      @Override
-      public void handleRequest(RpcContext ctx, T request) {
-        if (!dropsRequestFrom(request)) {
-          processor.handleRequest(ctx, request);
-        }
+    return RpcServers.filter(processor, null, (ctx, request) -> {
+      if (!dropsRequestFrom(request)) {
+        processor.handleRequest(ctx, request);
       }
-
-      @Override
-      public String interest() {
-        return processor.interest();
-      }
-
-      @Override
-      public Executor executor() {
-        return processor.executor();
-      }
-
-      @Override
-      public ExecutorSelector executorSelector() {
-        return processor.executorSelector();
-      }
-    };
+    });
   }
 }

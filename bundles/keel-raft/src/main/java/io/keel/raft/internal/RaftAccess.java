@@ -24,6 +24,7 @@ public final class RaftAccess implements AutoCloseable {
   private volatile Node node;
 
   private final io.keel.raft.internal.apply.Quota quota;
+  private final io.keel.raft.internal.metrics.ServerCounters counters = new io.keel.raft.internal.metrics.ServerCounters();
 
   /**
    * @param lessor the member's lessor, which the state machine applies lease commands to and tells
@@ -31,10 +32,10 @@ public final class RaftAccess implements AutoCloseable {
    * @param afterApply called with the applied index after each batch (e.g. to trigger snapshots)
    * @param quotaBackendBytes the backend quota (etcd's quota-backend-bytes)
    */
-  public RaftAccess(Lessor lessor, LongConsumer afterApply, long quotaBackendBytes) {
+  public RaftAccess(Lessor lessor, LongConsumer afterApply, long quotaBackendBytes, io.keel.auth.AuthStore auth) {
     this.lessor = lessor;
     this.quota = new io.keel.raft.internal.apply.Quota(quotaBackendBytes, this::storeSizeBytes);
-    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota, auth, counters);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     lessor.recover(fsm.store());
     fsm.onStoreReplaced(s -> {
@@ -45,6 +46,11 @@ public final class RaftAccess implements AutoCloseable {
 
   private long storeSizeBytes() {
     return fsm.store().approximateSizeBytes();
+  }
+
+  /** What this member counts for its metrics (etcd_server_*, etcd_mvcc_*, etcd_disk_*). */
+  public io.keel.raft.internal.metrics.ServerCounters counters() {
+    return counters;
   }
 
   /** The backend quota: whether a request fits, decided the same way when proposing and applying. */
@@ -82,8 +88,18 @@ public final class RaftAccess implements AutoCloseable {
     fsm.seed(restored);
   }
 
+  /** The replicated auth store (changed on the FSM thread only) and this member's tokens. */
+  public io.keel.auth.AuthStore auth() {
+    return fsm.auth();
+  }
+
   public Membership membership() {
     return fsm.membership();
+  }
+
+  /** etcd's v2 store (enable-v2), kept by the state machine apart from the v3 store. */
+  public io.keel.raft.internal.v2store.V2Store v2() {
+    return fsm.v2();
   }
 
   public long term() {

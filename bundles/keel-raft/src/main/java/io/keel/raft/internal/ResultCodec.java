@@ -52,6 +52,8 @@ final class ResultCodec {
       ClusterViewResponse.Builder m = ClusterViewResponse.newBuilder().setClusterId(v.clusterId());
       v.members().forEach(x -> m.addMembers(member(x)));
       b.setClusterView(m);
+    } else if (result instanceof io.keel.raft.internal.v2store.V2Outcome o) {
+      b.setV2(com.google.protobuf.ByteString.copyFrom(o.encode()));
     } else {
       throw new IllegalArgumentException("cannot encode result " + result);
     }
@@ -73,6 +75,7 @@ final class ResultCodec {
           members(r.getMemberChange().getMembersList()));
       case CLUSTER_VIEW -> new ClusterView(r.getClusterView().getClusterId(),
           members(r.getClusterView().getMembersList()));
+      case V2 -> io.keel.raft.internal.v2store.V2Outcome.decode(r.getV2().toByteArray());
       case OUTCOME_NOT_SET -> throw new IllegalStateException("result with no outcome");
     };
   }

@@ -9,6 +9,7 @@ import io.keel.mvcc.LeaseInfo;
 import io.keel.mvcc.MvccStore;
 import io.keel.mvcc.StoreBuilder;
 import io.keel.mvcc.StoreSink;
+import io.keel.mvcc.StoreView;
 import io.keel.mvcc.StoredVersion;
 import io.keel.raft.internal.proto.KeyHistory;
 import io.keel.raft.internal.proto.Lease;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.keel.auth.AuthState;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
@@ -63,18 +65,24 @@ public final class SnapshotFile {
   private SnapshotFile() {}
 
   /** What a Raft snapshot holds; {@code members} is null for a snapshot that had no member table. */
-  record Contents(MvccStore store, Membership.State members, Map<Long, Long> checkpoints) {}
+  record Contents(MvccStore store, Membership.State members, Map<Long, Long> checkpoints, AuthState auth, byte[] v2) {
+    /** What a snapshot without an auth store means: a new, disabled one (and no v2 store). */
+    Contents(MvccStore store, Membership.State members, Map<Long, Long> checkpoints) {
+      this(store, members, checkpoints, AuthState.INITIAL, null);
+    }
+  }
 
   /**
-   * Writes the state into the snapshot being taken and adds the file to it, synced to disk. Call it
-   * on the FSM thread, so the file is exactly the state at the snapshot's index.
+   * Writes the state into the snapshot being taken and adds the file to it, synced to disk. The view
+   * and the other parts must all have been taken on the FSM thread at the snapshot's index; the
+   * writing may run on any thread while the log goes on being applied.
    */
-  static void save(SnapshotWriter writer, MvccStore store, Membership.State members, Map<Long, Long> checkpoints)
-      throws IOException {
+  static void save(SnapshotWriter writer, StoreView store, Membership.State members, Map<Long, Long> checkpoints,
+      AuthState auth, byte[] v2) throws IOException {
     Path file = Path.of(writer.getPath(), FILE);
     try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
       OutputStream out = new BufferedOutputStream(fos, BUFFER);
-      write(store, members, checkpoints, out);
+      write(store, members, checkpoints, auth, v2, out);
       out.flush();
       fos.getFD().sync();
     }
@@ -110,8 +118,31 @@ public final class SnapshotFile {
 
   /** The store alone, as a backup carries it. Does not close {@code out}. */
   public static void writeStore(MvccStore store, OutputStream out) throws IOException {
-    write(store, null, Map.of(), out);
+    try (StoreView view = store.view()) {
+      write(view, null, Map.of(), null, out);
+    }
   }
+
+  /** The store and the auth store, as a backup carries them. Does not close {@code out}. */
+  public static void writeBackup(MvccStore store, AuthState auth, OutputStream out) throws IOException {
+    try (StoreView view = store.view()) {
+      write(view, null, Map.of(), auth, out);
+    }
+  }
+
+  /** A backup body's store and auth store (a new, disabled one if the backup has none). */
+  public static Restored readBackup(InputStream in) throws IOException {
+    byte[] magic = in.readNBytes(MAGIC.length);
+    InputStream whole = new SequenceInputStream(new ByteArrayInputStream(magic), in);
+    if (Arrays.equals(magic, LegacySnapshot.STORE_MAGIC)) {
+      return new Restored(LegacySnapshot.readStore(whole), AuthState.INITIAL);
+    }
+    Contents c = read(whole);
+    return new Restored(c.store(), c.auth());
+  }
+
+  /** What a backup restores: the key-value state and the auth store. */
+  public record Restored(MvccStore store, AuthState auth) {}
 
   /**
    * The store of a backup body, written by this format or the earlier one; a member table or
@@ -129,8 +160,14 @@ public final class SnapshotFile {
 
   // ---------------------------------------------------------------- writing
 
-  static void write(MvccStore store, Membership.State members, Map<Long, Long> checkpoints,
+  static void write(StoreView store, Membership.State members, Map<Long, Long> checkpoints, AuthState auth,
       OutputStream stream) throws IOException {
+    write(store, members, checkpoints, auth, null, stream);
+  }
+
+  /** As above, with etcd's v2 store (null when there is none to keep). */
+  static void write(StoreView store, Membership.State members, Map<Long, Long> checkpoints, AuthState auth,
+      byte[] v2, OutputStream stream) throws IOException {
     CRC32C crc = new CRC32C();
     CheckedOutputStream checked = new CheckedOutputStream(stream, crc);
     checked.write(MAGIC);
@@ -144,6 +181,12 @@ public final class SnapshotFile {
         leases.forEach(l -> h.addLeases(Lease.newBuilder().setId(l.id()).setTtlSeconds(l.ttlSeconds())));
         if (members != null) {
           h.setMembers(table(members));
+        }
+        if (auth != null) {
+          h.setAuth(AuthSnapshot.message(auth));
+        }
+        if (v2 != null) {
+          h.setV2Store(com.google.protobuf.ByteString.copyFrom(v2));
         }
         new TreeMap<>(checkpoints).forEach((id, ms) -> h.addCheckpoints(
             LeaseCheckpoint.newBuilder().setId(id).setRemainingMs(ms)));
@@ -227,7 +270,9 @@ public final class SnapshotFile {
       }
       Map<Long, Long> checkpoints = new TreeMap<>();
       h.getCheckpointsList().forEach(c -> checkpoints.put(c.getId(), c.getRemainingMs()));
-      return new Contents(store.build(), h.hasMembers() ? state(h.getMembers()) : null, checkpoints);
+      return new Contents(store.build(), h.hasMembers() ? state(h.getMembers()) : null, checkpoints,
+          h.hasAuth() ? AuthSnapshot.state(h.getAuth()) : AuthState.INITIAL,
+          h.getV2Store().isEmpty() ? null : h.getV2Store().toByteArray());
     } catch (IllegalArgumentException e) {
       throw corrupt(e.getMessage());
     }

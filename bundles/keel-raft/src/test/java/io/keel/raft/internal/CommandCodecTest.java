@@ -50,7 +50,23 @@ class CommandCodecTest {
                 false, 1, 2, 3, 4), inner),
             List.of(new DeleteRangeRequest(b("z"), new byte[0], false)))),
         new Command.LeaseCheckpoint(new long[] {3, 4}, new long[] {1000, 2000}),
-        new Command.AlarmChange(true, 8, 1));
+        new Command.AlarmChange(true, 8, 1),
+        new Command.AsUser("alice", 12, new Command.Put(PutRequest.of(b("k"), b("v")))),
+        new Command.AsUser("", 0, new Command.LeaseRevoke(5)),
+        new Command.AsUser("root", 3, new Command.UserAdd("bob", "$2a$10$x", false)),
+        new Command.AuthEnable(),
+        new Command.AuthDisable(),
+        new Command.Authenticate("bob", "abcdefghijklmnop"),
+        new Command.UserAdd("cn", "", true),
+        new Command.UserDelete("bob"),
+        new Command.UserChangePassword("bob", "$2a$10$y"),
+        new Command.UserGrantRole("bob", "r"),
+        new Command.UserRevokeRole("bob", "r"),
+        new Command.RoleAdd("r"),
+        new Command.RoleDelete("r"),
+        new Command.RoleGrantPermission("r", new io.keel.api.auth.Permission(
+            io.keel.api.auth.Permission.Type.READWRITE, b("a"), new byte[] {0})),
+        new Command.RoleRevokePermission("r", b("a"), new byte[0]));
   }
 
   /**

@@ -72,7 +72,9 @@ class SnapshotFileTest {
 
   static byte[] snapshot(MvccStore store, Membership.State members, Map<Long, Long> checkpoints) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SnapshotFile.write(store, members, checkpoints, out);
+    try (io.keel.mvcc.StoreView view = store.view()) {
+      SnapshotFile.write(view, members, checkpoints, null, out);
+    }
     return out.toByteArray();
   }
 
@@ -126,6 +128,47 @@ class SnapshotFileTest {
     assertEquals(history(rich()), history(SnapshotFile.readStore(new ByteArrayInputStream(out.toByteArray()))));
     assertEquals(history(rich()), history(SnapshotFile.readStore(new ByteArrayInputStream(snapshot(rich())))),
         "a raft snapshot's member table is skipped");
+  }
+
+  static io.keel.auth.AuthState authState() {
+    io.keel.auth.AuthStore auth = new io.keel.auth.AuthStore(new io.keel.auth.SimpleTokens(300, System::nanoTime));
+    auth.applyUserAdd("root", "$2a$04$hashhashhashhashhashhu", false);
+    auth.applyUserGrantRole("root", "root");
+    auth.applyUserAdd("cn-only", "", true);
+    auth.applyRoleAdd("reader");
+    auth.applyRoleGrantPermission("reader", new io.keel.api.auth.Permission(io.keel.api.auth.Permission.Type.READ,
+        "a/".getBytes(StandardCharsets.UTF_8), "a0".getBytes(StandardCharsets.UTF_8)));
+    auth.applyRoleGrantPermission("reader", new io.keel.api.auth.Permission(
+        io.keel.api.auth.Permission.Type.READWRITE, new byte[] {(byte) 0xff}, new byte[] {0}));
+    auth.applyUserGrantRole("cn-only", "reader");
+    auth.applyEnable();
+    return auth.state();
+  }
+
+  @Test
+  void theAuthStoreTravelsInSnapshotsAndBackups() throws IOException {
+    io.keel.auth.AuthState auth = authState();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (io.keel.mvcc.StoreView view = rich().view()) {
+      SnapshotFile.write(view, members(), Map.of(), auth, out);
+    }
+    SnapshotFile.Contents loaded = SnapshotFile.read(new ByteArrayInputStream(out.toByteArray()));
+    assertEquals(auth, loaded.auth());
+    assertEquals(history(rich()), history(loaded.store()));
+
+    ByteArrayOutputStream backup = new ByteArrayOutputStream();
+    SnapshotFile.writeBackup(rich(), auth, backup);
+    SnapshotFile.Restored restored = SnapshotFile.readBackup(new ByteArrayInputStream(backup.toByteArray()));
+    assertEquals(auth, restored.auth());
+    assertEquals(history(rich()), history(restored.store()));
+  }
+
+  @Test
+  void aSnapshotFromBeforeAuthLoadsANewDisabledAuthStore() throws IOException {
+    SnapshotFile.Contents loaded = SnapshotFile.read(new ByteArrayInputStream(snapshot(rich())));
+    assertEquals(io.keel.auth.AuthState.INITIAL, loaded.auth());
+    assertEquals(io.keel.auth.AuthState.INITIAL,
+        SnapshotFile.readBackup(new ByteArrayInputStream(snapshot(rich()))).auth());
   }
 
   @Test

@@ -33,6 +33,7 @@ final class ApplianceCluster implements ClusterUnderTest {
   private final List<LinkProxy> proxies = new ArrayList<>();
   private final String token;
   private final boolean proxied;
+  private List<String> extraFlags = List.of();
 
   private ApplianceCluster(String token, boolean proxied) {
     this.token = token;
@@ -68,9 +69,19 @@ final class ApplianceCluster implements ClusterUnderTest {
     return this;
   }
 
+  /** Peer URLs in https:// for every member created so far, each started with {@code flags} too (the peer TLS files). */
+  ApplianceCluster withPeerTls(String... flags) {
+    members.forEach(ApplianceProcess::withPeerTls);
+    extraFlags = List.of(flags);
+    return this;
+  }
+
   /** The flags of member {@code i} for a new cluster of every member created so far. */
   String[] bootstrapFlags(int i) {
-    return new String[] {"--name=m" + i, "--initial-cluster=" + initialCluster(), "--initial-cluster-token=" + token};
+    List<String> flags = new ArrayList<>(List.of("--name=m" + i, "--initial-cluster=" + initialCluster(),
+        "--initial-cluster-token=" + token));
+    flags.addAll(extraFlags);
+    return flags.toArray(new String[0]);
   }
 
   String initialCluster() {

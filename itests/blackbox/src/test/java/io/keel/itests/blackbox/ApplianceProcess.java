@@ -68,8 +68,13 @@ public final class ApplianceProcess implements AutoCloseable {
   private final Path output;
   private final int clientPort;
   private final int peerPort;
+  private final int metricsPort;
   private int advertisedPeerPort;
+  private String advertisedPeerHost = "127.0.0.1";
   private boolean passDataDir = true;
+  private String clientScheme = "http";
+  private String peerScheme = "http";
+  private List<String> etcdctlFlags = List.of();
   private List<String> lastFlags = List.of();
   private Map<String, String> lastEnv = Map.of();
   private Process process;
@@ -85,6 +90,11 @@ public final class ApplianceProcess implements AutoCloseable {
       peer = Ports.free();
     }
     this.peerPort = peer;
+    int metrics = Ports.free();
+    while (metrics == clientPort || metrics == peer) {
+      metrics = Ports.free();
+    }
+    this.metricsPort = metrics;
     this.advertisedPeerPort = peer;
     ALL.add(this);
   }
@@ -131,6 +141,28 @@ public final class ApplianceProcess implements AutoCloseable {
    */
   public ApplianceProcess advertisePeerAt(int port) {
     this.advertisedPeerPort = port;
+    return this;
+  }
+
+  /**
+   * Advertise this host name in the peer URL instead of 127.0.0.1 (it must resolve to 127.0.0.1):
+   * DNS SRV bootstrap names members by SRV target, e.g. localhost.
+   */
+  public ApplianceProcess advertisePeerHost(String host) {
+    this.advertisedPeerHost = host;
+    return this;
+  }
+
+  /** Client URLs in https:// (the caller passes the TLS flags); etcdctl runs with {@code etcdctlFlags}. */
+  public ApplianceProcess withClientTls(String... etcdctlFlags) {
+    this.clientScheme = "https";
+    this.etcdctlFlags = List.of(etcdctlFlags);
+    return this;
+  }
+
+  /** Peer URLs in https:// (the caller passes the peer TLS flags). */
+  public ApplianceProcess withPeerTls() {
+    this.peerScheme = "https";
     return this;
   }
 
@@ -184,8 +216,14 @@ public final class ApplianceProcess implements AutoCloseable {
     cmd.add("--advertise-client-urls=" + clientUrl());
     cmd.add("--listen-peer-urls=" + listenPeerUrl());
     cmd.add("--initial-advertise-peer-urls=" + peerUrl());
+    // the appliance's etc/ listens for metrics on 127.0.0.1:2381: each member gets a port of its own
+    if (!env.containsKey("ETCD_LISTEN_METRICS_URLS")
+        && Arrays.stream(extra).noneMatch(f -> f.matches("--?listen-metrics-urls(=.*)?"))) {
+      cmd.add("--listen-metrics-urls=" + metricsUrl());
+    }
     boolean nameGiven = env.containsKey("ETCD_NAME") || env.containsKey("ETCD_INITIAL_CLUSTER")
-        || Arrays.stream(extra).anyMatch(f -> f.matches("--?(name|initial-cluster)(=.*)?"));
+        || env.containsKey("ETCD_DISCOVERY_SRV")
+        || Arrays.stream(extra).anyMatch(f -> f.matches("--?(name|initial-cluster|discovery-srv)(=.*)?"));
     if (!nameGiven) {
       // etcd's default initial-cluster is default=http://localhost:2380 unless a name is given;
       // spell out the one that matches the advertised peer URL.
@@ -294,6 +332,11 @@ public final class ApplianceProcess implements AutoCloseable {
     }
   }
 
+  /** The member's metrics listener (plaintext, 127.0.0.1), unless the caller's flags named another. */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + metricsPort;
+  }
+
   /** Stops the member if it runs, then starts it again with the same flags, env and data dir. */
   public ApplianceProcess restart() {
     stop();
@@ -315,21 +358,21 @@ public final class ApplianceProcess implements AutoCloseable {
   }
 
   public String clientEndpoint() {
-    return "127.0.0.1:" + clientPort;
+    return clientScheme.equals("https") ? clientUrl() : "127.0.0.1:" + clientPort;
   }
 
   public String clientUrl() {
-    return "http://127.0.0.1:" + clientPort;
+    return clientScheme + "://127.0.0.1:" + clientPort;
   }
 
   /** The peer URL the other members reach this one at (the listen URL unless {@link #advertisePeerAt}). */
   public String peerUrl() {
-    return "http://127.0.0.1:" + advertisedPeerPort;
+    return peerScheme + "://" + advertisedPeerHost + ":" + advertisedPeerPort;
   }
 
   /** The peer URL the member listens on. */
   public String listenPeerUrl() {
-    return "http://127.0.0.1:" + peerPort;
+    return peerScheme + "://127.0.0.1:" + peerPort;
   }
 
   public int listenPeerPort() {
@@ -366,7 +409,7 @@ public final class ApplianceProcess implements AutoCloseable {
   }
 
   public Etcdctl etcdctl() {
-    return new Etcdctl(clientEndpoint());
+    return new Etcdctl(clientEndpoint(), etcdctlFlags);
   }
 
   /** Everything the member printed on stdout and stderr, over all its starts. */

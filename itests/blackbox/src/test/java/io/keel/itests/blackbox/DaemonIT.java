@@ -51,8 +51,14 @@ class DaemonIT {
         for (String l : listeners) {
           assertTrue(l.startsWith("127.0.0.1:"), "pid " + pid + " listens on " + l + " (all: " + listeners + ")");
         }
-        // client, peer and Karaf's shutdown port: nothing else (no ssh, JMX or web console)
-        assertEquals(3, listeners.size(), "listeners of pid " + pid + ": " + listeners);
+        // client, peer, Karaf's shutdown port, the console's ssh (bin/keel shell) and keel-http's
+        // metrics listener (which also serves the web console): nothing else (no JMX, no Karaf web
+        // console); all of them on 127.0.0.1, as checked above
+        String console = "127.0.0.1:" + java.nio.file.Files.readString(node.home().resolve("data/shell/port")).trim();
+        assertTrue(listeners.contains(console), "console port " + console + " not among " + listeners);
+        String metrics = java.net.URI.create(node.metricsUrl()).getAuthority();
+        assertTrue(listeners.contains(metrics), "metrics listener " + metrics + " not among " + listeners);
+        assertEquals(5, listeners.size(), "listeners of pid " + pid + ": " + listeners);
       }
 
       Etcdctl.Result stopA = a.keel(SCRIPT, "stop");

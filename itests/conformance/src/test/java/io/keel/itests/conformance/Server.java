@@ -66,7 +66,9 @@ final class Server implements AutoCloseable {
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--name=default", "--data-dir=" + work.resolve("data"),
         "--listen-client-urls=" + client, "--advertise-client-urls=" + client,
-        "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer, "--initial-cluster=default=" + peer));
+        "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer, "--initial-cluster=default=" + peer,
+        // Keel's appliance listens for metrics on 127.0.0.1:2381 by default: a free port instead
+        "--listen-metrics-urls=http://127.0.0.1:" + Ports.free()));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(work.resolve("output.log").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -51,7 +51,10 @@ public final class TestCluster implements ClusterUnderTest {
   private final GrpcServer[] grpc;
   private final ManagedChannel[] channels;
 
-  private TestCluster(int size, int capacity) throws IOException {
+  private final Map<String, String> extraConfig;
+
+  private TestCluster(int size, int capacity, Map<String, String> extraConfig) throws IOException {
+    this.extraConfig = Map.copyOf(extraConfig);
     this.size = size;
     this.capacity = capacity;
     this.joined = size;
@@ -73,7 +76,16 @@ public final class TestCluster implements ClusterUnderTest {
 
   /** Starts {@code size} members, with room for {@code capacity - size} to join later. */
   public static TestCluster start(int size, int capacity) throws Exception {
-    TestCluster c = new TestCluster(size, capacity);
+    return start(size, capacity, Map.of());
+  }
+
+  /** Starts {@code size} members whose configuration also has {@code extraConfig} (etcd's keys). */
+  public static TestCluster start(int size, Map<String, String> extraConfig) throws Exception {
+    return start(size, size, extraConfig);
+  }
+
+  private static TestCluster start(int size, int capacity, Map<String, String> extraConfig) throws Exception {
+    TestCluster c = new TestCluster(size, capacity, extraConfig);
     try {
       List<CompletableFuture<Void>> starts = new ArrayList<>();
       for (int i = 0; i < size; i++) {
@@ -107,9 +119,12 @@ public final class TestCluster implements ClusterUnderTest {
     p.put("advertise-client-urls", client);
     p.put("initial-cluster", cluster.toString());
     p.put("initial-cluster-token", "test-cluster");
-    p.put("election-timeout", "500");
-    p.put("heartbeat-interval", "50");
+    // short enough for quick elections, long enough that a busy 2-core machine (GC, CPU starvation
+    // of three members in one JVM) does not depose a healthy leader mid-test
+    p.put("election-timeout", "1000");
+    p.put("heartbeat-interval", "100");
     p.put("initial-cluster-state", i < size ? "new" : "existing");
+    p.putAll(extraConfig);
     return KeelConfig.from(p, Map.of());
   }
 
@@ -253,6 +268,11 @@ public final class TestCluster implements ClusterUnderTest {
       }
     });
     stop(i);
+  }
+
+  /** Member {@code i}'s client URL (gRPC and the JSON gateway). */
+  public String clientUrl(int i) {
+    return "http://127.0.0.1:" + clientPorts[i];
   }
 
   public ManagedChannel channel(int i) {

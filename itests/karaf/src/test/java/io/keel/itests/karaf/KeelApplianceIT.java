@@ -35,8 +35,12 @@ public class KeelApplianceIT extends KeelTestSupport {
     Feature keel = featuresService.getFeature("keel");
     assertNotNull("no keel feature in the appliance's repositories", keel);
     assertTrue("keel feature is not installed", featuresService.isInstalled(keel));
-    // the keel feature's four bundles, plus keel-launcher (its exit policy) from keel-appliance
-    assertEquals("keel bundles: " + describeKeelComponents(), 5, keelBundles().size());
+    // the keel feature's eight bundles (api, tls, mvcc, auth, bootstrap, rocksdb, raft, grpc), keel-launcher
+    // (its exit policy) from keel-appliance, keel-shell, keel-http, keel-console; keel-tls is active only if
+    // its BouncyCastle bundles resolved
+    assertEquals("keel bundles: " + describeKeelComponents(), 12, keelBundles().size());
+    assertTrue("keel-console feature is not installed", featuresService.isInstalled(featuresService.getFeature("keel-console")));
+    assertTrue("keel-shell feature is not installed", featuresService.isInstalled(featuresService.getFeature("keel-shell")));
   }
 
   /**

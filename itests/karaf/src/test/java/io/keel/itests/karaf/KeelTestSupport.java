@@ -49,12 +49,16 @@ public abstract class KeelTestSupport {
 
   static final String CLIENT_ENDPOINT = "keel.itest.clientEndpoint";
   static final String DATA_DIR = "keel.itest.dataDir";
+  static final String METRICS_ENDPOINT = "keel.itest.metricsEndpoint";
   static final String ETCDCTL = System.getenv().getOrDefault("ETCDCTL", "/usr/bin/etcdctl");
 
-  /** The DS components that must exist once keel-raft and keel-grpc are complete. */
+  /** The DS components that must exist once keel-bootstrap, keel-raft, keel-grpc, keel-http and keel-console are complete. */
   static final List<String> EXPECTED_COMPONENTS = List.of(
+      "io.keel.bootstrap.internal.osgi.BootstrapComponent",
       "io.keel.raft.internal.osgi.RaftNodeComponent",
-      "io.keel.grpc.internal.osgi.GrpcServerComponent");
+      "io.keel.grpc.internal.osgi.GrpcServerComponent",
+      "io.keel.http.internal.osgi.HttpComponent",
+      "io.keel.console.internal.osgi.ConsoleComponent");
 
   @Inject protected BundleContext bundleContext;
   @Inject protected FeaturesService featuresService;
@@ -66,6 +70,7 @@ public abstract class KeelTestSupport {
     String karafVersion = requiredProperty("karaf.version");
     int clientPort = freePort();
     int peerPort = freePort();
+    int metricsPort = freePort();
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     File target = new File("target").getAbsoluteFile();
@@ -88,8 +93,12 @@ public abstract class KeelTestSupport {
         editConfigurationFilePut(cfg, "listen-peer-urls", peer),
         editConfigurationFilePut(cfg, "initial-advertise-peer-urls", peer),
         editConfigurationFilePut(cfg, "initial-cluster", "paxexam=" + peer),
+        editConfigurationFilePut(cfg, "listen-metrics-urls", "http://127.0.0.1:" + metricsPort),
         systemProperty(CLIENT_ENDPOINT).value("127.0.0.1:" + clientPort),
-        systemProperty(DATA_DIR).value(dataDir.getPath())));
+        systemProperty(METRICS_ENDPOINT).value("127.0.0.1:" + metricsPort),
+        systemProperty(DATA_DIR).value(dataDir.getPath()),
+        // the console's ssh port (etc/org.apache.karaf.shell.cfg names it; bin/keel sets it otherwise)
+        systemProperty("keel.shell.port").value(Integer.toString(freePort()))));
     String m2 = System.getProperty("keel.m2.repo");
     if (m2 != null && !m2.isBlank()) {
       // Karaf resolves Pax Exam's own bundles from the build's local repository (offline run).

@@ -38,6 +38,8 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private boolean busy;
   private GatewayCall<?, ?> call;
+  /** the v2 watch of the request being answered, if it is one */
+  private io.keel.api.v2.V2Keys.V2Watch v2Watch;
 
   GatewayHandler(Gateway gateway) {
     this.gateway = gateway;
@@ -88,6 +90,10 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private void done() {
     busy = false;
     call = null;
+    if (v2Watch != null) {
+      v2Watch.close();
+      v2Watch = null;
+    }
     if (ctx.channel().isActive()) {
       next();
     }
@@ -107,13 +113,29 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
           respond(methodNotAllowed("GET"));
           return;
         }
-        gateway.health().check().whenComplete((healthy, error) -> ctx.executor().execute(() -> {
-          if (Boolean.TRUE.equals(healthy)) {
+        java.util.Set<String> excluded = new java.util.HashSet<>(
+            new io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
+                .getOrDefault("exclude", java.util.List.of()));
+        gateway.health().check(excluded).whenComplete((status, error) -> ctx.executor().execute(() -> {
+          // etcd 3.4's body on the client port (no reason; keel-http's /health gives etcd 3.5's reason)
+          if (status != null && status.healthy()) {
             respond(HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT, "{\"health\":\"true\"}"));
           } else {
             respond(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"health\":\"false\"}"));
           }
         }));
+      }
+      case "/metrics" -> {
+        io.keel.api.metrics.MetricsPage page = gateway.metricsPage();
+        if (page == null) {
+          respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+          return;
+        }
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+          respond(methodNotAllowed("GET"));
+          return;
+        }
+        respond(HttpResponses.of(HttpResponseStatus.OK, page.contentType(), page.render()));
       }
       case "/version" -> {
         if (!HttpMethod.GET.equals(method)) {
@@ -123,6 +145,16 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
         respond(HttpResponses.json(HttpResponseStatus.OK, gateway.versionJson()));
       }
       default -> {
+        if (path.startsWith("/v2/")) {
+          io.keel.api.v2.V2Keys keys = gateway.v2();
+          if (keys == null) { // without enable-v2, as etcd 3.4: no v2 handler at all
+            respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+            return;
+          }
+          v2Watch = new V2Handler(ctx, keys, gateway.kv(), gateway.cluster(), gateway.maintenance(), this::done)
+              .serve(request, path);
+          return;
+        }
         if (!GatewayRoutes.isGatewayPath(path)) {
           respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
           return;
@@ -239,6 +271,10 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     queue.clear();
     if (call != null) {
       call.cancel();
+    }
+    if (v2Watch != null) {
+      v2Watch.close();
+      v2Watch = null;
     }
     super.channelInactive(ctx);
   }

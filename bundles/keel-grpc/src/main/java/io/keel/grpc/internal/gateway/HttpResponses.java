@@ -31,7 +31,10 @@ final class HttpResponses {
   }
 
   static FullHttpResponse of(HttpResponseStatus status, String contentType, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return of(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static FullHttpResponse of(HttpResponseStatus status, String contentType, byte[] bytes) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     r.headers().set(CONTENT_TYPE, contentType);
     r.headers().setInt(CONTENT_LENGTH, bytes.length);

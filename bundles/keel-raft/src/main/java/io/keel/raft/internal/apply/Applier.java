@@ -46,16 +46,46 @@ public interface Applier {
   long cluster(Command change);
 
   /**
-   * etcd's chain over {@code backend}: quota, then capped (while {@code noSpace}); auth will wrap
-   * what this returns.
+   * A change of the auth store; answers the store revision, or for Authenticate the entry's index
+   * (which completes the token).
    */
-  static Applier chain(Applier backend, java.util.function.BooleanSupplier noSpace, Quota quota) {
-    return new QuotaApplier(new CappedApplier(backend, noSpace), quota);
+  long auth(Command.AuthChange change);
+
+  /**
+   * A write to etcd's v2 store, or the leader's SYNC. etcd's v3 appliers (auth, quota, capped) do
+   * not see v2 requests, so the decorators pass it through.
+   */
+  io.keel.raft.internal.v2store.V2Outcome v2(Command.V2 request);
+
+  /**
+   * A client's request, applied as {@code user} at auth revision {@code authRevision}: the auth
+   * applier checks it; the others apply it as any other.
+   */
+  default Object asUser(String user, long authRevision, Command command) {
+    return apply(this, command);
+  }
+
+  /** etcd's chain over {@code backend}: auth, then quota, then capped (while {@code noSpace}). */
+  static Applier chain(Applier backend, java.util.function.BooleanSupplier noSpace, Quota quota,
+      io.keel.auth.AuthStore auth, LeaseKeys leaseKeys) {
+    return new AuthApplier(new QuotaApplier(new CappedApplier(backend, noSpace), quota), auth, leaseKeys);
+  }
+
+  /** The keys attached to a lease (empty if there is no such lease), for the auth checks. */
+  @FunctionalInterface
+  interface LeaseKeys {
+    java.util.List<byte[]> keys(long leaseId);
   }
 
   /** Applies {@code command} through {@code applier}, by its kind; the result goes to the proposer. */
   static Object apply(Applier applier, Command command) {
-    if (command instanceof Command.Put p) {
+    if (command instanceof Command.AsUser u) {
+      return applier.asUser(u.user(), u.authRevision(), u.command());
+    } else if (command instanceof Command.AuthChange a) {
+      return applier.auth(a);
+    } else if (command instanceof Command.V2 v) {
+      return applier.v2(v);
+    } else if (command instanceof Command.Put p) {
       return applier.put(p.request());
     } else if (command instanceof Command.DeleteRange d) {
       return applier.deleteRange(d.request());

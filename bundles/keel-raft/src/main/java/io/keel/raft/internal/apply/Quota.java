@@ -20,7 +20,8 @@ public final class Quota {
   /** etcd's leaseOverhead. */
   static final int LEASE_OVERHEAD = 64;
 
-  private final long quotaBackendBytes;
+  /** etcd's quota-backend-bytes; changes in place (live configuration), read by any thread. */
+  private volatile long quotaBackendBytes;
   private final LongSupplier sizeBytes;
 
   /** @param sizeBytes the store's size now (any thread) */
@@ -42,13 +43,23 @@ public final class Quota {
     return quotaBackendBytes;
   }
 
+  /**
+   * A new quota for whatever is proposed or applied from now on. A raised NOSPACE alarm stays
+   * raised (etcd's too): the operator disarms it once the quota leaves room.
+   */
+  public void setQuotaBackendBytes(long quotaBackendBytes) {
+    this.quotaBackendBytes = quotaBackendBytes;
+  }
+
   public long sizeBytes() {
     return sizeBytes.getAsLong();
   }
 
   /** The space {@code command} would take; 0 for whatever takes none (deletes, compaction, revocation...). */
   public static long cost(Command command) {
-    if (command instanceof Command.Put p) {
+    if (command instanceof Command.AsUser u) {
+      return cost(u.command());
+    } else if (command instanceof Command.Put p) {
       return cost(p.request());
     } else if (command instanceof Command.Txn t) {
       return cost(t.request());

@@ -65,4 +65,14 @@ public abstract class WrappingApplier implements Applier {
   public long cluster(Command change) {
     return next.cluster(change);
   }
+
+  @Override
+  public long auth(Command.AuthChange change) {
+    return next.auth(change);
+  }
+
+  @Override
+  public io.keel.raft.internal.v2store.V2Outcome v2(Command.V2 request) {
+    return next.v2(request);
+  }
 }

@@ -9,7 +9,11 @@ import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import io.keel.api.config.AuthTokenSpec;
 import io.keel.api.config.KeelConfig;
+import io.keel.auth.AuthStore;
+import io.keel.auth.JwtTokens;
+import io.keel.auth.SimpleTokens;
 import io.keel.mvcc.Lessor;
 import io.keel.mvcc.MvccStore;
 import io.keel.raft.BackupFormat;
@@ -18,7 +22,9 @@ import io.keel.raft.internal.Forwarding;
 import io.keel.raft.internal.Identity;
 import io.keel.raft.internal.LogStorageOptions;
 import io.keel.raft.internal.PeerFilter;
+import io.keel.raft.internal.PeerTls;
 import io.keel.raft.internal.RaftAccess;
+import io.keel.raft.internal.RpcServers;
 import io.keel.raft.internal.maintenance.SnapshotTrigger;
 import io.keel.raft.internal.membership.PeerIds;
 import java.io.BufferedInputStream;
@@ -77,17 +83,22 @@ public final class MemberStartup {
     SnapshotTrigger snapshots = new SnapshotTrigger(config.snapshotCount(), background);
     Lessor lessor = new Lessor(System::nanoTime,
         Lessor.minTtlSeconds(config.electionTimeoutMs(), config.heartbeatIntervalMs()));
-    RaftAccess raft = new RaftAccess(lessor, snapshots::applied, config.quotaBackendBytes());
+    RaftAccess raft = new RaftAccess(lessor, snapshots::applied, config.quotaBackendBytes(),
+        authStore(config));
     Path restoreFile = config.dataDir().toAbsolutePath().resolve("restore").resolve("kv.snap");
     boolean restored = seedFromRestore(raftDir, restoreFile, raft);
 
     URI listenPeer = config.listenPeerUrls().get(0);
     PeerFilter peerFilter = new PeerFilter();
-    com.alipay.sofa.jraft.rpc.RpcServer rpcServer = peerFilter.wrap(
-        new BoltRpcServer(new RpcServer(PeerIds.peerId(listenPeer).getIp(), listenPeer.getPort(), true)));
-    RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+    PeerTls peerTls = PeerTls.open(config);
+    RpcServer boltServer = new RpcServer(PeerIds.peerId(listenPeer).getIp(), listenPeer.getPort(), true);
+    if (peerTls != null) {
+      peerTls.serve(boltServer);
+    }
+    com.alipay.sofa.jraft.rpc.RpcServer rpcServer = peerFilter.wrap(new BoltRpcServer(boltServer));
+    RaftRpcServerFactory.addRaftRequestProcessors(RpcServers.readIndexInIoThread(rpcServer));
     Forwarding forwarding = Forwarding.start(rpcServer, leaderSide, peerFilter::blocks,
-        Math.max(5_000L, config.electionTimeoutMs() * 5L));
+        Math.max(5_000L, config.electionTimeoutMs() * 5L), peerTls);
     Identity identity;
     try {
       identity = kept != null ? kept : decision.decide(config,
@@ -114,6 +125,9 @@ public final class MemberStartup {
       background.shutdownNow();
       throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
     }
+    if (peerTls != null) {
+      peerTls.dial(node); // before its first election timeout: its votes and replication go over TLS
+    }
     raft.attach(group, node);
     snapshots.attach(raft);
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(identity.memberId()),
@@ -126,6 +140,18 @@ public final class MemberStartup {
    * same state (only while its log is empty), then a Raft snapshot captures it for members that
    * join later ({@link #settle}).
    */
+  /** The auth store with the token provider {@code auth-token} names (a JWT key that cannot be read fails the start). */
+  private static AuthStore authStore(KeelConfig config) {
+    SimpleTokens simple = new SimpleTokens(config.authTokenTtlSeconds(), System::nanoTime);
+    AuthTokenSpec spec = AuthTokenSpec.parse(config.authToken());
+    if (!spec.isJwt()) {
+      return new AuthStore(simple);
+    }
+    JwtTokens jwt = JwtTokens.create(spec, System::currentTimeMillis);
+    LOG.info("auth tokens: JWT signed with {}{}", spec.signMethod(), jwt.verifyOnly() ? " (verify only: no private key)" : "");
+    return new AuthStore(simple, jwt);
+  }
+
   private static boolean seedFromRestore(Path raftDir, Path restoreFile, RaftAccess raft) throws IOException {
     boolean freshLog;
     try (Stream<Path> files = Files.list(raftDir.resolve("log"))) {
@@ -135,7 +161,9 @@ public final class MemberStartup {
       return false;
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(restoreFile))) {
-      raft.seed(BackupFormat.restore(in));
+      io.keel.raft.internal.SnapshotFile.Restored restored = BackupFormat.restoreAll(in);
+      raft.seed(restored.store());
+      raft.auth().restore(restored.auth());
     }
     LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
     return true;
@@ -148,7 +176,24 @@ public final class MemberStartup {
     opts.setRaftMetaUri(raftDir.resolve("meta").toString());
     opts.setSnapshotUri(raftDir.resolve("snapshot").toString());
     opts.setFsm(raft.stateMachine());
+    // the Raft log's appends are timed: etcd_disk_wal_fsync_duration_seconds
+    io.keel.raft.internal.metrics.ServerCounters counters = raft.counters();
+    opts.setServiceFactory(new com.alipay.sofa.jraft.core.DefaultJRaftServiceFactory() {
+      @Override
+      public com.alipay.sofa.jraft.storage.LogStorage createLogStorage(String uri,
+          com.alipay.sofa.jraft.option.RaftOptions raftOptions) {
+        return new io.keel.raft.internal.metrics.TimedLogStorage(super.createLogStorage(uri, raftOptions), counters);
+      }
+    });
     opts.setSnapshotIntervalSecs(3600);
+    // jraft's own election, vote, step-down and snapshot timers are wheel timers, one thread each
+    // ticking every millisecond even while idle (4,000 wake-ups a second per member, competing with
+    // the request path for the cores); the shared ones are scheduled executors that sleep until
+    // the next deadline. Their deadlines are tens of milliseconds or more, so nothing is lost.
+    opts.setSharedElectionTimer(true);
+    opts.setSharedVoteTimer(true);
+    opts.setSharedStepDownTimer(true);
+    opts.setSharedSnapshotTimer(true);
     RaftOptions raftOptions = new RaftOptions();
     raftOptions.setSync(true); // never answer a write before it is on disk
     raftOptions.setElectionHeartbeatFactor(Math.max(2, config.electionTimeoutMs() / config.heartbeatIntervalMs()));

@@ -1,5 +1,6 @@
 package io.keel.raft.internal.kv;
 
+import io.keel.api.auth.AuthInfo;
 import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
 import io.keel.api.kv.CompactionRequest;
@@ -32,10 +33,18 @@ public final class KvRequests {
   private final ReadIndex reads;
   private final int maxTxnOps;
   private final BooleanSupplier stopped;
+  private final io.keel.auth.AuthStore auth;
+  /** etcd_mvcc_range_total: ranges this member served */
+  private final java.util.concurrent.atomic.LongAdder ranges;
 
-  /** @param stopped whether this member stopped serving (removed): reads fail as etcd's stopped server */
+  /**
+   * @param stopped whether this member stopped serving (removed): reads fail as etcd's stopped server
+   * @param auth checks ranges before they are served (writes are checked when applied)
+   */
   public KvRequests(Supplier<MvccStore> store, Proposer proposer, ReadIndex reads, int maxTxnOps,
-      BooleanSupplier stopped) {
+      BooleanSupplier stopped, io.keel.auth.AuthStore auth, java.util.concurrent.atomic.LongAdder ranges) {
+    this.ranges = ranges;
+    this.auth = auth;
     this.store = store;
     this.proposer = proposer;
     this.reads = reads;
@@ -43,7 +52,12 @@ public final class KvRequests {
     this.stopped = stopped;
   }
 
-  public CompletableFuture<RangeResponse> range(RangeRequest request) {
+  /**
+   * etcd's Range: a ReadIndex unless serializable, then (etcd's doSerialize) the permission check,
+   * the read, and "revision of auth store is old" if the auth store changed since {@code who}'s
+   * token was checked.
+   */
+  public CompletableFuture<RangeResponse> range(RangeRequest request, AuthInfo who) {
     try {
       RequestChecks.checkRange(request);
     } catch (EtcdException e) {
@@ -53,27 +67,43 @@ public final class KvRequests {
       return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
     }
     if (!request.serializable()) {
-      return reads.read(() -> store.get().range(request));
+      return reads.read(() -> checkedRange(request, who));
     }
     try {
-      return CompletableFuture.completedFuture(store.get().range(request));
+      return CompletableFuture.completedFuture(checkedRange(request, who));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  public CompletableFuture<PutResponse> put(PutRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkPut(request), new Command.Put(request), PutResponse.class);
+  private RangeResponse checkedRange(RangeRequest request, AuthInfo who) {
+    auth.checkRange(who, request.key(), request.rangeEnd());
+    ranges.increment();
+    RangeResponse response = store.get().range(request);
+    if (who.revision() != 0 && who.revision() != auth.revision()) {
+      throw EtcdError.AUTH_OLD_REVISION.exception();
+    }
+    return response;
   }
 
-  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkDeleteRange(request), new Command.DeleteRange(request),
-        DeleteRangeResponse.class);
+  public CompletableFuture<PutResponse> put(PutRequest request, AuthInfo who) {
+    return checkThenPropose(() -> RequestChecks.checkPut(request), asUser(who, new Command.Put(request)),
+        PutResponse.class);
   }
 
-  public CompletableFuture<TxnResponse> txn(TxnRequest request) {
-    return checkThenPropose(() -> RequestChecks.checkTxn(request, maxTxnOps), new Command.Txn(request),
+  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request, AuthInfo who) {
+    return checkThenPropose(() -> RequestChecks.checkDeleteRange(request),
+        asUser(who, new Command.DeleteRange(request)), DeleteRangeResponse.class);
+  }
+
+  public CompletableFuture<TxnResponse> txn(TxnRequest request, AuthInfo who) {
+    return checkThenPropose(() -> RequestChecks.checkTxn(request, maxTxnOps), asUser(who, new Command.Txn(request)),
         TxnResponse.class);
+  }
+
+  /** A client's write carries who sent it, for the auth applier (etcd's RequestHeader). */
+  public static Command asUser(AuthInfo who, Command command) {
+    return new Command.AsUser(who.user(), who.revision(), command);
   }
 
   public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {

@@ -81,8 +81,9 @@ public final class LeaseGateway {
         .thenApply(revision -> new LeaseGrant(revision, grant.id(), grant.ttlSeconds()));
   }
 
-  public CompletionStage<Long> revoke(long id) {
-    return proposer.propose(new Command.LeaseRevoke(id), Long.class);
+  /** A client's revoke: the auth applier checks {@code who} may write every key attached. */
+  public CompletionStage<Long> revoke(long id, io.keel.api.auth.AuthInfo who) {
+    return proposer.propose(new Command.AsUser(who.user(), who.revision(), new Command.LeaseRevoke(id)), Long.class);
   }
 
   /** A keep-alive: on the leader here, else forwarded to it. */

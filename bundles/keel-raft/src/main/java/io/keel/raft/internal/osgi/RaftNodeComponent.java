@@ -1,5 +1,6 @@
 package io.keel.raft.internal.osgi;
 
+import io.keel.api.config.ConfigChange;
 import io.keel.api.config.KeelConfig;
 import io.keel.api.config.ServerConfig;
 import io.keel.api.lifecycle.MemberEnd;
@@ -10,6 +11,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class RaftNodeComponent {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNodeComponent.class);
   private RaftNode node;
+  /** The effective configuration values the member runs with (see ConfigChange). */
+  private java.util.Map<String, String> running;
   /** The keel-api interfaces the member is registered under: one registration, one object. */
   static final String[] SERVICES = {io.keel.api.Kv.class.getName(), io.keel.api.Watchable.class.getName(),
       io.keel.api.Leases.class.getName(), io.keel.api.Cluster.class.getName(),
-      io.keel.api.Maintenance.class.getName()};
+      io.keel.api.Maintenance.class.getName(), io.keel.api.Auth.class.getName(), io.keel.api.Health.class.getName()};
   private ServiceRegistration<?> registration;
+  private org.osgi.framework.ServiceRegistration<?> v2Registration;
+  private ServiceRegistration<?> metricsRegistration;
+  /** keel-bootstrap's strategies: how the first start decides its initial cluster. */
+  @Reference
+  private io.keel.api.bootstrap.InitialMembership initialMembership;
 
   @Activate
   void activate(BundleContext context, ServerConfig settings) throws Exception {
@@ -40,11 +50,12 @@ public final class RaftNodeComponent {
     Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
     KeelConfig config = null;
     try {
-      config = KeelConfig.from(settings, System.getenv());
+      running = KeelConfig.effective(settings, System.getenv());
+      config = KeelConfig.fromEffective(running);
       for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
         LOG.warn("unrecognized environment variable {}", unknown);
       }
-      node = RaftNode.start(config);
+      node = RaftNode.start(config, initialMembership);
     } catch (Exception e) {
       LOG.error("keel cannot start: {}", e.getMessage(), e);
       String what = config == null ? null : "member with peer URLs " + config.listenPeerUrls();
@@ -56,10 +67,53 @@ public final class RaftNodeComponent {
     // like etcd, a member removed from the cluster stops
     node.whenRemoved(() -> context.registerService(MemberEnd.class, MemberEnd.removed(), null));
     registration = context.registerService(SERVICES, node, null);
+    if (config.enableV2()) {
+      // etcd 3.4 serves the v2 API only with --enable-v2; keel-grpc's gateway answers /v2/* with 404 without it
+      v2Registration = context.registerService(io.keel.api.v2.V2Keys.class, node, null);
+    }
+    metricsRegistration = context.registerService(io.keel.api.metrics.MetricSource.class, node.metrics(), null);
+  }
+
+  /**
+   * A changed io.keel.server (etc/io.keel.server.cfg edited): the keys that change in place change
+   * (quota, auto compaction, Raft timing), the ones that cannot are refused with one line each and
+   * keep their running value; keel-grpc handles the client server's keys, keel-launcher the log level.
+   * An invalid configuration changes nothing. The member never restarts for a configuration change.
+   */
+  @Modified
+  void modified(ServerConfig settings) {
+    ConfigChange change = ConfigChange.between(running, KeelConfig.effective(settings, System.getenv()));
+    for (String key : change.refused()) {
+      LOG.warn("configuration change refused key={}: it cannot change on a running member, which keeps the value it "
+          + "started with; it takes effect at the next start", key);
+    }
+    KeelConfig config;
+    try {
+      config = KeelConfig.fromEffective(change.accepted());
+    } catch (IllegalArgumentException e) {
+      LOG.error("configuration change refused, the member keeps its running configuration: {}", e.getMessage());
+      return;
+    }
+    if (change.changes("quota-backend-bytes")) {
+      node.setQuotaBackendBytes(config.quotaBackendBytes());
+    }
+    if (change.changes("auto-compaction-mode") || change.changes("auto-compaction-retention")) {
+      node.setAutoCompaction(config.autoCompactionMode(), config.autoCompactionRetention());
+    }
+    if (change.changes("heartbeat-interval") || change.changes("election-timeout")) {
+      node.setTiming(config.heartbeatIntervalMs(), config.electionTimeoutMs());
+    }
+    running = change.accepted();
   }
 
   @Deactivate
   void deactivate() {
+    if (v2Registration != null) {
+      v2Registration.unregister();
+    }
+    if (metricsRegistration != null) {
+      metricsRegistration.unregister();
+    }
     if (registration != null) {
       registration.unregister();
     }

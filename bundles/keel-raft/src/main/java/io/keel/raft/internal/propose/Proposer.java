@@ -70,7 +70,32 @@ public final class Proposer {
       raiseNoSpace(quota);
       return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
     }
-    return route(command, data).thenApply(type::cast);
+    io.keel.raft.internal.metrics.ServerCounters counters = raft.counters();
+    counters.proposalsPending.increment();
+    return route(command, data).handle((result, error) -> {
+      counters.proposalsPending.decrement();
+      if (error != null) {
+        if (consensusFailure(error)) {
+          counters.proposalsFailed.increment();
+        }
+        throw error instanceof java.util.concurrent.CompletionException ce ? ce
+            : new java.util.concurrent.CompletionException(error);
+      }
+      return type.cast(result);
+    });
+  }
+
+  /** etcd's proposals_failed_total: a proposal that consensus failed (no leader, timeout, leader lost), not a refused request. */
+  private static boolean consensusFailure(Throwable error) {
+    Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (!(t instanceof io.keel.api.EtcdException e)) {
+      return true;
+    }
+    return switch (e.error()) {
+      case NO_LEADER, LEADER_CHANGED, STOPPED, TIMEOUT, TIMEOUT_DUE_TO_LEADER_FAIL, TIMEOUT_DUE_TO_CONNECTION_LOST -> true;
+      default -> false;
+    };
   }
 
   /** etcd's quotaAlarmer: this member raises NOSPACE through the log, once. */
@@ -92,7 +117,10 @@ public final class Proposer {
     if (stopped.getAsBoolean()) {
       return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
     }
-    return onLeader(() -> raft.apply(command, ByteBuffer.wrap(data)), leader -> forwarding.command(leader, data));
+    return onLeader(() -> raft.apply(command, ByteBuffer.wrap(data)), leader -> {
+      raft.counters().forwardedProposals.increment();
+      return forwarding.command(leader, data);
+    });
   }
 
   /**

@@ -2,16 +2,27 @@ package io.keel.raft.internal.propose;
 
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import io.keel.api.EtcdError;
 import io.keel.raft.internal.RaftAccess;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Linearizable reads (etcd's linearizableReadNotify): jraft confirms this member's read index with
  * the leader and runs the read once the state machine has applied up to it; jraft batches the
  * confirmations of concurrent reads.
+ *
+ * <p>A read that gets no answer within {@link #TIMEOUT_MS} fails with etcd's "request timed out".
+ * The deadline is kept here, not by jraft: jraft's own read timeout runs a wheel timer thread that
+ * wakes every millisecond whether or not a read is waiting; here each waiting read has one task in
+ * the JDK's sleeping delay queue ({@link CompletableFuture#orTimeout}), removed when it completes.
  */
 public final class ReadIndex {
+  /** As jraft's default read-index timeout. */
+  static final long TIMEOUT_MS = 2_000;
+  private static final long NO_JRAFT_TIMEOUT = -1;
+
   private final RaftAccess raft;
 
   public ReadIndex(RaftAccess raft) {
@@ -21,7 +32,7 @@ public final class ReadIndex {
   /** Runs {@code read} (on jraft's thread) once everything committed before this call is applied here. */
   public <T> CompletableFuture<T> read(Supplier<T> read) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    raft.node().readIndex(null, new ReadIndexClosure() {
+    raft.node().readIndex(null, new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
       @Override
       public void run(Status status, long index, byte[] reqCtx) {
         if (!status.isOk()) {
@@ -35,7 +46,19 @@ public final class ReadIndex {
         }
       }
     });
+    deadline(result);
     return result;
+  }
+
+  /** Fails {@code result} with etcd's timeout unless it completes first (then the timer is cancelled). */
+  private static void deadline(CompletableFuture<?> result) {
+    CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    timer.whenComplete((ignored, timedOut) -> {
+      if (timedOut != null) {
+        result.completeExceptionally(EtcdError.TIMEOUT.exception());
+      }
+    });
+    result.whenComplete((r, e) -> timer.complete(null));
   }
 
   /** Completes once this member has applied everything committed when it was called. */

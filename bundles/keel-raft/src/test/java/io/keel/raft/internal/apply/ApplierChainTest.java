@@ -31,7 +31,8 @@ class ApplierChainTest {
   private final AtomicBoolean noSpace = new AtomicBoolean();
   private final AtomicLong sizeBytes = new AtomicLong();
   private final Quota quota = new Quota(QUOTA, sizeBytes::get);
-  private final Applier chain = Applier.chain(backend, noSpace::get, quota);
+  private final Applier chain = Applier.chain(backend, noSpace::get, quota,
+      new io.keel.auth.AuthStore(new io.keel.auth.SimpleTokens(300, System::nanoTime)), id -> List.of());
 
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

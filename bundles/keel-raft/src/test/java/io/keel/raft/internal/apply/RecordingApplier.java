@@ -70,4 +70,15 @@ final class RecordingApplier implements Applier {
     applied.add("cluster");
     return REVISION;
   }
+
+  @Override
+  public long auth(Command.AuthChange change) {
+    applied.add("auth");
+    return REVISION;
+  }
+
+  @Override
+  public io.keel.raft.internal.v2store.V2Outcome v2(Command.V2 request) {
+    throw new UnsupportedOperationException("not recorded");
+  }
 }

@@ -110,8 +110,8 @@ class LeaseGatewayTest {
 
   @Test
   void revokeIsProposed() {
-    gateway.revoke(7);
-    assertEquals(List.of(new Command.LeaseRevoke(7)), proposer.proposed);
+    gateway.revoke(7, new io.keel.api.auth.AuthInfo("alice", 3));
+    assertEquals(List.of(new Command.AsUser("alice", 3, new Command.LeaseRevoke(7))), proposer.proposed);
   }
 
   @Test

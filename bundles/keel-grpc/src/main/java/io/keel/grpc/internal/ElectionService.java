@@ -1,0 +1,106 @@
+package io.keel.grpc.internal;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.CampaignRequest;
+import io.etcd.jetcd.api.CampaignResponse;
+import io.etcd.jetcd.api.ElectionGrpc;
+import io.etcd.jetcd.api.LeaderKey;
+import io.etcd.jetcd.api.LeaderRequest;
+import io.etcd.jetcd.api.LeaderResponse;
+import io.etcd.jetcd.api.ProclaimRequest;
+import io.etcd.jetcd.api.ProclaimResponse;
+import io.etcd.jetcd.api.ResignRequest;
+import io.etcd.jetcd.api.ResignResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.keel.api.Kv;
+import io.keel.grpc.internal.recipes.Cancellation;
+import io.keel.grpc.internal.recipes.Elections;
+
+/** v3electionpb.Election: campaign, proclaim, leader, observe, resign, as etcd 3.4's server. */
+final class ElectionService extends ElectionGrpc.ElectionImplBase {
+  /** etcd's ErrMissingLeaderKey, a plain error (code Unknown). */
+  static final String MISSING_LEADER_KEY = "\"leader\" field must be provided";
+
+  private final Kv kv;
+  private final Elections elections;
+
+  ElectionService(Kv kv, Elections elections) {
+    this.kv = kv;
+    this.elections = elections;
+  }
+
+  @Override
+  public void campaign(CampaignRequest request, StreamObserver<CampaignResponse> observer) {
+    Replies.reply(elections.campaign(request.getName().toByteArray(), request.getLease(),
+        request.getValue().toByteArray(), Replies.cancellation(observer)), observer,
+        won -> CampaignResponse.newBuilder().setHeader(ProtoKv.header(kv.header(won.revision())))
+            .setLeader(leaderKey(won.leader())).build(), GrpcErrors::toClientStatus);
+  }
+
+  @Override
+  public void proclaim(ProclaimRequest request, StreamObserver<ProclaimResponse> observer) {
+    if (!request.hasLeader()) {
+      observer.onError(missingLeaderKey());
+      return;
+    }
+    Replies.reply(elections.proclaim(leader(request.getLeader()), request.getValue().toByteArray()), observer,
+        revision -> ProclaimResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).build(),
+        GrpcErrors::toClientStatus);
+  }
+
+  @Override
+  public void leader(LeaderRequest request, StreamObserver<LeaderResponse> observer) {
+    Replies.reply(elections.leader(request.getName().toByteArray()), observer,
+        current -> leaderResponse(current.revision(), current.kv()),
+        GrpcErrors::toClientStatus);
+  }
+
+  @Override
+  public void observe(LeaderRequest request, StreamObserver<LeaderResponse> observer) {
+    Cancellation cancellation = Replies.cancellation(observer);
+    elections.observe(request.getName().toByteArray(), (revision, leader) -> {
+      synchronized (observer) {
+        if (!cancellation.isCancelled()) {
+          observer.onNext(leaderResponse(revision, leader));
+        }
+      }
+    }, cancellation).whenComplete((ended, error) -> {
+      synchronized (observer) {
+        if (error != null) {
+          observer.onError(GrpcErrors.toClientStatus(error));
+        } else if (!cancellation.isCancelled()) {
+          observer.onCompleted();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void resign(ResignRequest request, StreamObserver<ResignResponse> observer) {
+    if (!request.hasLeader()) {
+      observer.onError(missingLeaderKey());
+      return;
+    }
+    Replies.reply(elections.resign(leader(request.getLeader())), observer,
+        revision -> ResignResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).build(),
+        GrpcErrors::toClientStatus);
+  }
+
+  private LeaderResponse leaderResponse(long revision, io.keel.api.kv.KeyValue leader) {
+    return LeaderResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).setKv(ProtoKv.kv(leader)).build();
+  }
+
+  private static Elections.Leader leader(LeaderKey k) {
+    return new Elections.Leader(k.getName().toByteArray(), k.getKey().toByteArray(), k.getRev(), k.getLease());
+  }
+
+  private static LeaderKey leaderKey(Elections.Leader l) {
+    return LeaderKey.newBuilder().setName(ByteString.copyFrom(l.name())).setKey(ByteString.copyFrom(l.key()))
+        .setRev(l.revision()).setLease(l.lease()).build();
+  }
+
+  private static RuntimeException missingLeaderKey() {
+    return Status.UNKNOWN.withDescription(MISSING_LEADER_KEY).asRuntimeException();
+  }
+}

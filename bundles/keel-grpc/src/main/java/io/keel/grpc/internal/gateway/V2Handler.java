@@ -1,0 +1,345 @@
+package io.keel.grpc.internal.gateway;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaders;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
+import io.keel.api.Cluster;
+import io.keel.api.Kv;
+import io.keel.api.Maintenance;
+import io.keel.api.Member;
+import io.keel.api.v2.V2Error;
+import io.keel.api.v2.V2Event;
+import io.keel.api.v2.V2Keys;
+import io.keel.api.v2.V2Request;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * etcd 3.4's v2 API on the client port (etcdserver/api/v2http, with --enable-v2): {@code /v2/keys}
+ * (get, watch, set/create/update/CAS, POST in-order keys, delete/CAD), {@code /v2/members} (and
+ * {@code /leader}), {@code /v2/machines}, {@code /v2/stats/self|leader|store}. Form fields and
+ * errors are etcd's; writes go through the member's {@link V2Keys}, i.e. the Raft log.
+ *
+ * <p>One request at a time per connection (as {@link GatewayHandler} serves them): {@link #serve}
+ * answers through {@code done} once the response is complete, and returns the watch to close if
+ * the client goes away first.
+ */
+final class V2Handler {
+  private static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
+  private final ChannelHandlerContext ctx;
+  private final V2Keys keys;
+  private final Kv kv;
+  private final Cluster cluster;
+  private final Maintenance maintenance;
+  private final Runnable done;
+
+  V2Handler(ChannelHandlerContext ctx, V2Keys keys, Kv kv, Cluster cluster, Maintenance maintenance, Runnable done) {
+    this.ctx = ctx;
+    this.keys = keys;
+    this.kv = kv;
+    this.cluster = cluster;
+    this.maintenance = maintenance;
+    this.done = done;
+  }
+
+  /** Serves one /v2/ request; the watch to close when the connection ends, or null. */
+  V2Keys.V2Watch serve(FullHttpRequest request, String path) {
+    HttpMethod method = request.method();
+    if (path.equals("/v2/keys") || path.startsWith("/v2/keys/")) {
+      return keys(request, path.substring("/v2/keys".length()));
+    }
+    switch (path) {
+      case "/v2/machines" -> {
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+          respond(notAllowed("GET, HEAD"));
+          return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Member m : cluster.members()) {
+          for (String u : m.clientUrls()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(u);
+          }
+        }
+        respond(HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT, sb.toString()));
+      }
+      case "/v2/members", "/v2/members/" -> {
+        if (!HttpMethod.GET.equals(method)) {
+          respond(notAllowed("GET"));
+          return null;
+        }
+        ObjectNode o = V2Json.JSON.createObjectNode();
+        ArrayNode a = o.putArray("members");
+        cluster.members().forEach(m -> a.add(member(m)));
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, o.toString() + "\n")));
+      }
+      case "/v2/members/leader" -> {
+        long leader = maintenance.status().leader();
+        Member m = cluster.members().stream().filter(x -> x.id() == leader).findFirst().orElse(null);
+        if (m == null) {
+          respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, V2Json.httpError("During Leader Election")));
+        } else {
+          respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, member(m).toString() + "\n")));
+        }
+      }
+      case "/v2/stats/store" -> {
+        ObjectNode o = V2Json.JSON.createObjectNode();
+        keys.v2StoreStats().forEach(o::put);
+        respond(HttpResponses.json(HttpResponseStatus.OK, o.toString()));
+      }
+      case "/v2/stats/self" -> respond(HttpResponses.json(HttpResponseStatus.OK, self().toString()));
+      case "/v2/stats/leader" -> {
+        var status = maintenance.status();
+        long self = kv.header(0).memberId();
+        if (status.leader() != self) {
+          respond(HttpResponses.json(HttpResponseStatus.FORBIDDEN, V2Json.httpError("not current leader")));
+          return null;
+        }
+        ObjectNode o = V2Json.JSON.createObjectNode();
+        o.put("leader", Long.toHexString(self));
+        ObjectNode followers = o.putObject("followers");
+        cluster.members().stream().filter(m -> m.id() != self)
+            .forEach(m -> followers.putObject(Long.toHexString(m.id())));
+        respond(HttpResponses.json(HttpResponseStatus.OK, o.toString()));
+      }
+      default -> respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+    }
+    return null;
+  }
+
+  private ObjectNode self() {
+    var status = maintenance.status();
+    long self = kv.header(0).memberId();
+    ObjectNode o = V2Json.JSON.createObjectNode();
+    String name = cluster.members().stream().filter(m -> m.id() == self).map(Member::name).findFirst().orElse("");
+    o.put("name", name);
+    o.put("id", Long.toHexString(self));
+    o.put("state", status.leader() == self ? "StateLeader" : "StateFollower");
+    o.putObject("leaderInfo").put("leader", Long.toHexString(status.leader()));
+    return o;
+  }
+
+  private static ObjectNode member(Member m) {
+    ObjectNode o = V2Json.JSON.createObjectNode();
+    o.put("id", Long.toHexString(m.id()));
+    o.put("name", m.name());
+    ArrayNode peers = o.putArray("peerURLs");
+    m.peerUrls().forEach(peers::add);
+    ArrayNode clients = o.putArray("clientURLs");
+    m.clientUrls().forEach(clients::add);
+    return o;
+  }
+
+  // ---------------------------------------------------------------- /v2/keys
+
+  private V2Keys.V2Watch keys(FullHttpRequest request, String key) {
+    Map<String, List<String>> form = form(request);
+    HttpMethod method = request.method();
+    String path = key.isEmpty() ? "/" : key;
+    try {
+      if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+        boolean recursive = bool(form, "recursive");
+        if (bool(form, "wait")) {
+          long waitIndex = number(form, "waitIndex", V2Error.INDEX_NAN);
+          return watch(path, recursive, bool(form, "stream"), waitIndex);
+        }
+        keys.v2Get(path, recursive, bool(form, "sorted"), bool(form, "quorum"))
+            .whenComplete((e, err) -> ctx.executor().execute(() -> answer(e, err)));
+        return null;
+      }
+      if (!HttpMethod.PUT.equals(method) && !HttpMethod.POST.equals(method) && !HttpMethod.DELETE.equals(method)) {
+        respond(notAllowed("GET, HEAD, PUT, POST, DELETE"));
+        return null;
+      }
+      V2Request r = write(method.name(), path, form);
+      keys.v2Write(r).whenComplete((e, err) -> ctx.executor().execute(() -> answer(e, err)));
+    } catch (V2Error e) {
+      respond(error(e));
+    }
+    return null;
+  }
+
+  /** etcd's parseKeyRequest for a write: the fields of the form (body first, then the query), checked. */
+  private static V2Request write(String method, String path, Map<String, List<String>> form) throws V2Error {
+    long prevIndex = number(form, "prevIndex", V2Error.INDEX_NAN);
+    String prevValue = first(form, "prevValue");
+    if (form.containsKey("prevValue") && prevValue.isEmpty()) {
+      throw new V2Error(V2Error.PREV_VALUE_REQUIRED, "Field value is required", 0);
+    }
+    Boolean prevExist = null;
+    if (form.containsKey("prevExist")) {
+      prevExist = parseBool(first(form, "prevExist"), "prevExist");
+    }
+    boolean dir = bool(form, "dir");
+    boolean recursive = bool(form, "recursive");
+    boolean refresh = bool(form, "refresh");
+    String value = first(form, "value");
+    long expiration = 0;
+    String ttl = first(form, "ttl");
+    if (!ttl.isEmpty()) {
+      long seconds;
+      try {
+        seconds = Long.parseUnsignedLong(ttl);
+      } catch (NumberFormatException e) {
+        throw new V2Error(V2Error.TTL_NAN, "", 0);
+      }
+      if (seconds > MAX_TTL_SECONDS) {
+        throw new V2Error(V2Error.INVALID_FIELD, "ttl is too large", 0);
+      }
+      // the proposer fixes the absolute expiry, as etcd's handler does: applying reads no clock
+      expiration = System.currentTimeMillis() + seconds * 1000;
+    }
+    if (refresh) {
+      if (form.containsKey("value")) {
+        throw new V2Error(V2Error.REFRESH_VALUE, "A value was provided on a refresh", 0);
+      }
+      if (ttl.isEmpty()) {
+        throw new V2Error(V2Error.REFRESH_TTL_REQUIRED, "No TTL value set", 0);
+      }
+    }
+    return new V2Request(method, path, value, dir, prevValue, prevIndex, prevExist, expiration, refresh, recursive);
+  }
+
+  private V2Keys.V2Watch watch(String path, boolean recursive, boolean stream, long waitIndex) throws V2Error {
+    boolean[] finished = {false};
+    Consumer<V2Event> sink = e -> ctx.executor().execute(() -> {
+      if (finished[0] || !ctx.channel().isActive()) {
+        return;
+      }
+      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(V2Json.event(e), StandardCharsets.UTF_8)));
+      if (!stream) {
+        finished[0] = true;
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        done.run();
+      }
+    });
+    long index = currentIndex();
+    // registered first (an outdated index fails here, before any header), events queue behind the
+    // headers, which go out at once as etcd's handleKeyWatch flushes them before the first event
+    V2Keys.V2Watch w = keys.v2Watch(path, recursive, stream, waitIndex, sink);
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpResponses.CONTENT_TYPE, HttpResponses.JSON);
+    head.headers().set(HttpResponses.TRANSFER_ENCODING, "chunked");
+    headers(head.headers(), keys.v2RaftIndex());
+    head.headers().set("X-Etcd-Index", Long.toString(index));
+    ctx.writeAndFlush(head);
+    return w;
+  }
+
+  private long currentIndex() {
+    try {
+      return keys.v2Get("/", false, false, false).join().etcdIndex();
+    } catch (CompletionException e) {
+      return 0;
+    }
+  }
+
+  private void answer(V2Event e, Throwable err) {
+    if (err != null) {
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (cause instanceof V2Error v) {
+        respond(error(v));
+      } else {
+        V2Error internal = new V2Error(V2Error.RAFT_INTERNAL, String.valueOf(cause.getMessage()), 0);
+        respond(error(internal));
+      }
+      return;
+    }
+    boolean created = e.action().equals("create") || e.action().equals("set") && e.prevNode() == null;
+    FullHttpResponse r = HttpResponses.json(created ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, V2Json.event(e));
+    headers(r.headers(), keys.v2RaftIndex());
+    r.headers().set("X-Etcd-Index", Long.toString(e.etcdIndex()));
+    respond(r);
+  }
+
+  private FullHttpResponse error(V2Error e) {
+    FullHttpResponse r = HttpResponses.json(HttpResponseStatus.valueOf(e.httpStatus()), V2Json.error(e));
+    r.headers().set("X-Etcd-Index", Long.toString(e.index()));
+    return withCluster(r);
+  }
+
+  private void headers(HttpHeaders h, long raftIndex) {
+    h.set("X-Etcd-Cluster-Id", Long.toHexString(kv.header(0).clusterId()));
+    h.set("X-Raft-Index", Long.toString(raftIndex));
+    h.set("X-Raft-Term", Long.toString(keys.v2RaftTerm()));
+  }
+
+  private FullHttpResponse withCluster(FullHttpResponse r) {
+    r.headers().set("X-Etcd-Cluster-Id", Long.toHexString(kv.header(0).clusterId()));
+    return r;
+  }
+
+  private void respond(FullHttpResponse r) {
+    ctx.writeAndFlush(r);
+    done.run();
+  }
+
+  private static FullHttpResponse notAllowed(String allow) {
+    FullHttpResponse r = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+    r.headers().set("Allow", allow);
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the form, as Go's ParseForm
+
+  private static Map<String, List<String>> form(FullHttpRequest request) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (type.startsWith("application/x-www-form-urlencoded") && request.content().isReadable()) {
+      String body = request.content().toString(StandardCharsets.UTF_8);
+      new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters().forEach(form::put);
+    }
+    new QueryStringDecoder(request.uri()).parameters().forEach((k, v) -> form.merge(k, v, (a, b) -> {
+      List<String> all = new java.util.ArrayList<>(a);
+      all.addAll(b);
+      return all;
+    }));
+    return form;
+  }
+
+  private static String first(Map<String, List<String>> form, String key) {
+    List<String> v = form.get(key);
+    return v == null || v.isEmpty() ? "" : v.get(0);
+  }
+
+  private static boolean bool(Map<String, List<String>> form, String key) throws V2Error {
+    String v = first(form, key);
+    return !v.isEmpty() && parseBool(v, key);
+  }
+
+  private static boolean parseBool(String v, String key) throws V2Error {
+    return switch (v) {
+      case "1", "t", "T", "true", "TRUE", "True" -> true;
+      case "0", "f", "F", "false", "FALSE", "False" -> false;
+      default -> throw new V2Error(V2Error.INVALID_FIELD, "invalid value for " + key, 0);
+    };
+  }
+
+  private static long number(Map<String, List<String>> form, String key, int code) throws V2Error {
+    String v = first(form, key);
+    if (v.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseUnsignedLong(v);
+    } catch (NumberFormatException e) {
+      throw new V2Error(code, "invalid value for " + key, 0);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The metrics listeners' plain-Java core: Jetty connectors, the servlet mounts and the built-in endpoints. */
+package io.keel.http.internal;

@@ -1,0 +1,116 @@
+package io.keel.raft.internal;
+
+import com.alipay.remoting.ExtendedNettyChannelHandler;
+import com.alipay.remoting.config.BoltGenericOption;
+import com.alipay.remoting.config.Configuration;
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.core.NodeImpl;
+import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.rpc.impl.AbstractClientService;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
+import io.keel.api.config.KeelConfig;
+import io.keel.tls.TlsContext;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS on the peer port (jraft's bolt RPC) from keel-tls, instead of bolt's own SSL (JVM-wide
+ * system properties, a keystore file read once, no CRL): bolt lets each server and client add
+ * Netty handlers in front of its codec on every new connection ({@code
+ * EXTENDED_NETTY_CHANNEL_HANDLER}, read per connection), so each connection gets an SslHandler over
+ * a fresh engine from the peer {@link TlsContext}, which re-reads rotated files and checks
+ * peer-client-cert-auth, peer-crl-file, peer-cert-allowed-cn/-hostname. Dialing, the engine is
+ * made at connect time for the peer's host, whose name the peer's certificate must carry.
+ *
+ * <p>Peer TLS is on when the member's listen-peer-urls are https://; its peer clients then speak
+ * TLS to every peer.
+ */
+public final class PeerTls {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerTls.class);
+  private final TlsContext tls;
+
+  private PeerTls(TlsContext tls) {
+    this.tls = tls;
+  }
+
+  /** The peer port's TLS, or null when its URLs are http:// (the peer-* files are then ignored, as etcd warns). */
+  public static PeerTls open(KeelConfig config) {
+    boolean https = config.listenPeerUrls().stream().anyMatch(u -> "https".equals(u.getScheme()));
+    if (!https) {
+      if (!config.peerTls().empty() || config.peerTls().clientCertAuth()) {
+        for (URI u : config.listenPeerUrls()) {
+          LOG.warn("scheme is HTTP while peer key/cert files or --peer-client-cert-auth are present; ignoring them "
+              + "peer-url={}", u);
+        }
+      }
+      return null;
+    }
+    return new PeerTls(TlsContext.open("peer", config.peerTls(), config.dataDir(), config.listenPeerUrls()));
+  }
+
+  /** Makes the bolt server behind a peer port serve TLS only. */
+  public void serve(Configuration boltServer) {
+    boltServer.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
+      @Override
+      public List<ChannelHandler> frontChannelHandlers() {
+        return List.of(new SslHandler(tls.serverEngine()));
+      }
+
+      @Override
+      public List<ChannelHandler> backChannelHandlers() {
+        return List.of();
+      }
+    });
+  }
+
+  /** Makes a jraft RPC client dial peers over TLS (its connections from now on). */
+  public void dial(RpcClient client) {
+    if (!(client instanceof BoltRpcClient bolt)) {
+      throw new IllegalStateException("peer TLS needs jraft's bolt RPC, not " + client.getClass().getName());
+    }
+    bolt.getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
+      @Override
+      public List<ChannelHandler> frontChannelHandlers() {
+        return List.of(new Connector(tls));
+      }
+
+      @Override
+      public List<ChannelHandler> backChannelHandlers() {
+        return List.of();
+      }
+    });
+  }
+
+  /** The raft node's own peer client: the replicators', votes', heartbeats'. */
+  public void dial(Node node) {
+    RpcClient client = ((AbstractClientService) ((NodeImpl) node).getRpcService()).getRpcClient();
+    dial(client);
+  }
+
+  /** Puts an SslHandler for the dialed host in place when the connection is made, then leaves. */
+  private static final class Connector extends ChannelOutboundHandlerAdapter {
+    private final TlsContext tls;
+
+    Connector(TlsContext tls) {
+      this.tls = tls;
+    }
+
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise)
+        throws Exception {
+      InetSocketAddress peer = (InetSocketAddress) remote;
+      ctx.pipeline().addAfter(ctx.name(), null, new SslHandler(tls.clientEngine(peer.getHostString(), peer.getPort())));
+      ctx.pipeline().remove(this);
+      ctx.connect(remote, local, promise);
+    }
+  }
+}

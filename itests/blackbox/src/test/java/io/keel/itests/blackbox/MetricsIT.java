@@ -1,0 +1,331 @@
+package io.keel.itests.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keel.testsupport.Etcdctl;
+import io.keel.testsupport.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * keel-http on a three-member cluster of real appliances, each with a metrics listener on a free
+ * port: promtool accepts every /metrics, a real Prometheus (Debian's) scrapes the three every second
+ * and answers etcd_server_has_leader and the Put rate under load, bad HTTP input gets clean answers
+ * while gRPC puts go on, and /health turns 503 with a reason during a NOSPACE alarm and on a member
+ * that lost its quorum. One cluster for the whole class (the last test stops two members).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MetricsIT {
+  /**
+   * What promtool's linter says about etcd 3.4's own metric names (a real etcd's /metrics draws the
+   * same complaints): gauges that etcd named *_total. Anything else is a finding.
+   */
+  private static final Set<String> ETCD_NAMES_LINT = Set.of(
+      "etcd_debugging_mvcc_keys_total non-counter metrics should not have \"_total\" suffix",
+      "etcd_debugging_mvcc_watcher_total non-counter metrics should not have \"_total\" suffix",
+      "etcd_server_proposals_applied_total non-counter metrics should not have \"_total\" suffix",
+      "etcd_server_proposals_committed_total non-counter metrics should not have \"_total\" suffix");
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  private static ApplianceCluster cluster;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = ApplianceCluster.create("metrics", 3).startNew();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void promtoolAcceptsEveryMetricsPageAndARealPrometheusScrapesTheCluster() throws Exception {
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ApplianceProcess m = cluster.member(i);
+      HttpResponse<String> page = get(m.metricsUrl() + "/metrics");
+      assertEquals(200, page.statusCode());
+      assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+      Etcdctl.Result lint = run(List.of("promtool", "check", "metrics"), page.body());
+      // 0: clean; 3: lint findings (etcd's own names draw some); anything else is a parse failure
+      assertTrue(lint.exitCode() == 0 || lint.exitCode() == 3, lint.toString());
+      for (String line : (lint.stdout() + "\n" + lint.stderr()).split("\n")) {
+        assertTrue(line.isBlank() || ETCD_NAMES_LINT.contains(line.trim()), "promtool: " + line);
+      }
+      for (String name : List.of("etcd_server_has_leader", "etcd_server_is_leader", "etcd_server_leader_changes_seen_total",
+          "etcd_server_proposals_committed_total", "etcd_server_proposals_applied_total", "etcd_server_proposals_pending",
+          "etcd_server_proposals_failed_total", "etcd_server_slow_apply_total", "etcd_mvcc_db_total_size_in_bytes",
+          "etcd_mvcc_db_total_size_in_use_in_bytes", "etcd_debugging_mvcc_keys_total", "etcd_mvcc_put_total",
+          "etcd_mvcc_delete_total", "etcd_mvcc_range_total", "etcd_mvcc_txn_total", "etcd_debugging_mvcc_watcher_total",
+          "etcd_debugging_lease_granted_total", "etcd_disk_wal_fsync_duration_seconds",
+          "etcd_disk_backend_commit_duration_seconds", "etcd_server_quota_backend_bytes", "grpc_server_started_total",
+          "grpc_server_handled_total", "grpc_server_msg_received_total", "grpc_server_msg_sent_total",
+          "process_cpu_seconds_total", "process_resident_memory_bytes", "jvm_memory_used_bytes")) {
+        assertTrue(page.body().contains("\n# TYPE " + name + " "), name + " missing on member " + i);
+      }
+      // the client port serves the same page, as etcd's does
+      HttpResponse<String> client = get(m.clientUrl() + "/metrics");
+      assertEquals(200, client.statusCode());
+      assertTrue(client.body().contains("\netcd_server_has_leader 1"), client.body());
+      URI u = URI.create(m.metricsUrl());
+      targets.add("'" + u.getHost() + ":" + u.getPort() + "'");
+    }
+
+    Path work = cluster.member(0).workDir().resolve("prometheus");
+    Files.createDirectories(work.resolve("data"));
+    Path config = work.resolve("prometheus.yml");
+    Files.writeString(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        + "scrape_configs:\n  - job_name: keel\n    static_configs:\n      - targets: [" + String.join(", ", targets)
+        + "]\n");
+    int port = Ports.free();
+    Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
+        "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+        .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+    AtomicBoolean load = new AtomicBoolean(true);
+    AtomicInteger puts = new AtomicInteger();
+    Thread writer = new Thread(() -> {
+      Etcdctl ctl = new Etcdctl(cluster.member(0).clientEndpoint());
+      while (load.get()) {
+        if (ctl.run("put", "/metrics/load", Integer.toString(puts.get())).ok()) {
+          puts.incrementAndGet();
+        }
+      }
+    }, "put-load");
+    writer.start();
+    try {
+      String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
+      await("Prometheus answers etcd_server_has_leader = 1 for each member", () -> {
+        JsonNode r = query(api, "etcd_server_has_leader == 1");
+        return r != null && r.size() == 3;
+      }, prometheus, work);
+      await("Prometheus sees Put calls at a rate above zero", () -> {
+        JsonNode r = query(api, "rate(grpc_server_handled_total{grpc_method=\"Put\",grpc_code=\"OK\"}[30s]) > 0");
+        return r != null && r.size() >= 1;
+      }, prometheus, work);
+      JsonNode leaders = query(api, "sum(etcd_server_is_leader)");
+      assertEquals("1", leaders.get(0).path("value").get(1).asText(), "exactly one leader: " + leaders);
+      assertTrue(puts.get() > 0);
+    } finally {
+      load.set(false);
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+      prometheus.destroy();
+      if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void badInputOnTheMetricsListenerGetsCleanAnswersWhileGrpcPutsGoOn() throws Exception {
+    ApplianceProcess m = cluster.member(1);
+    URI metrics = URI.create(m.metricsUrl());
+    InetSocketAddress address = new InetSocketAddress(metrics.getHost(), metrics.getPort());
+    String big = "a".repeat(20_000);
+    assertStatus(431, raw(address, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n"));
+    assertStatus(414, raw(address, "GET /" + big + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    assertStatus(400, raw(address, "GARBAGE\r\n\r\n"));
+    assertStatus(400, raw(address, "GET /metrics HTTP/1.1\r\n\r\n")); // HTTP/1.1 without Host
+    String garbage = raw(address, new String(new byte[] {0, 1, 2, (byte) 0xff, 13, 10, 13, 10}, StandardCharsets.ISO_8859_1));
+    assertTrue(garbage.isEmpty() || garbage.startsWith("HTTP/1.1 400"), garbage);
+    for (String traversal : List.of("/ui/../../etc/passwd", "/ui/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd",
+        "/ui/..%2f..%2fetc/passwd")) {
+      String answer = raw(address, "GET " + traversal + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(answer.startsWith("HTTP/1.1 4"), traversal + ": " + answer);
+      assertFalse(answer.contains("root:"), traversal + ": " + answer);
+    }
+
+    // slow connections: each sends half a request and stays open; the listener and gRPC keep serving
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        Socket s = new Socket();
+        s.connect(address, 5000);
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: slow\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      Etcdctl ctl = m.etcdctl();
+      for (int i = 0; i < 20; i++) {
+        Etcdctl.Result put = ctl.run("put", "/bad-input/" + i, "v");
+        assertTrue(put.ok(), "gRPC put during the slow connections: " + put);
+      }
+      assertEquals(200, get(m.metricsUrl() + "/health").statusCode());
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+    assertEquals(200, get(m.metricsUrl() + "/metrics").statusCode());
+    assertEquals("20", m.etcdctl().run("get", "/bad-input/", "--prefix", "--keys-only", "-w", "json").json()
+        .path("count").asText());
+  }
+
+  @Test
+  @Order(3)
+  void aNoSpaceAlarmMakesHealthUnavailableWithItsReason() throws Exception {
+    ApplianceProcess m = cluster.member(0);
+    assertEquals("{\"health\":\"true\",\"reason\":\"\"}", get(m.metricsUrl() + "/health").body());
+    long memberId = Etcdctl.unsigned(m.etcdctl().run("endpoint", "status", "-w", "json").json().get(0)
+        .path("Status").path("header").path("member_id"));
+    // etcd's Maintenance.Alarm ACTIVATE, through the JSON gateway (etcdctl can only list and disarm)
+    HttpResponse<String> raised = HTTP.send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/v3/maintenance/alarm"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"ACTIVATE\",\"memberID\":\"" + Long.toUnsignedString(memberId)
+            + "\",\"alarm\":\"NOSPACE\"}")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, raised.statusCode(), raised.body());
+    for (int i = 0; i < 3; i++) {
+      ApplianceProcess member = cluster.member(i);
+      await("member " + i + " sees the alarm", () -> get(member.metricsUrl() + "/health").statusCode() == 503, null, null);
+      HttpResponse<String> health = get(member.metricsUrl() + "/health");
+      assertEquals("{\"health\":\"false\",\"reason\":\"ALARM NOSPACE\"}\n", health.body());
+      assertEquals(200, get(member.metricsUrl() + "/health?exclude=NOSPACE").statusCode());
+      assertEquals(503, get(member.clientUrl() + "/health").statusCode(), "the client port's /health too");
+    }
+    assertTrue(m.etcdctl().run("alarm", "disarm").ok());
+    await("healthy again after disarm", () -> get(m.metricsUrl() + "/health").statusCode() == 200, null, null);
+  }
+
+  @Test
+  @Order(4)
+  void aMemberThatLostItsQuorumAnswers503WithAReason() throws Exception {
+    ApplianceProcess survivor = cluster.member(2);
+    assertEquals(200, get(survivor.metricsUrl() + "/health").statusCode());
+    assertEquals(200, get(survivor.metricsUrl() + "/readyz").statusCode());
+    cluster.stop(0);
+    cluster.stop(1);
+    await("the survivor's /health turns 503", () -> get(survivor.metricsUrl() + "/health").statusCode() == 503,
+        null, null);
+    JsonNode health = JSON.readTree(get(survivor.metricsUrl() + "/health").body());
+    assertEquals("false", health.path("health").asText());
+    String reason = health.path("reason").asText();
+    assertTrue(reason.equals("RAFT NO LEADER") || reason.startsWith("QGET ERROR:"), reason);
+    HttpResponse<String> ready = get(survivor.metricsUrl() + "/readyz");
+    assertEquals(503, ready.statusCode());
+    assertTrue(ready.body().contains("[-]linearizable_read failed: ") && ready.body().endsWith("readyz check failed\n"),
+        ready.body());
+    assertEquals(200, get(survivor.metricsUrl() + "/livez").statusCode(), "alive, though not ready");
+    assertTrue(get(survivor.metricsUrl() + "/metrics").body().contains("\netcd_server_has_leader 0"));
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private static HttpResponse<String> get(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("GET " + url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The result vector of a Prometheus instant query, or null while Prometheus cannot answer. */
+  private static JsonNode query(String api, String promql) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + URLEncoder.encode(promql,
+          StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return null;
+      }
+      return JSON.readTree(r.body()).path("data").path("result");
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition, Process process, Path work) throws IOException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline || (process != null && !process.isAlive())) {
+        String log = work == null ? "" : "\n" + Files.readString(work.resolve("prometheus.log"));
+        fail(what + ": not within " + WAIT + log);
+      }
+      ApplianceProcess.sleep(500);
+    }
+  }
+
+  /** Sends {@code request} as is on a fresh connection; returns what comes back until the server closes or 5 s pass. */
+  private static String raw(InetSocketAddress address, String request) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(address, 5000);
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[8192];
+      StringBuilder answer = new StringBuilder();
+      try {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          answer.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          if (answer.indexOf("\r\n\r\n") >= 0 && answer.length() > 0 && !answer.toString().startsWith("HTTP/1.1 200")) {
+            break;
+          }
+        }
+      } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+        // the server may reset a connection it refuses; what arrived is the answer
+      }
+      return answer.toString();
+    }
+  }
+
+  private static void assertStatus(int status, String answer) {
+    assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), "expected " + status + ": " + answer);
+  }
+
+  private static Etcdctl.Result run(List<String> command, String stdin) throws Exception {
+    Process p = new ProcessBuilder(command).start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(command + " did not finish");
+    }
+    return new Etcdctl.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+}

@@ -28,8 +28,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 /**
- * Keel's features on a running node: keel-shell and keel (the server core) each uninstall and
- * install again while the container runs. Uninstalling keel closes the client port and
+ * Keel's features on a running node: keel-shell, keel (the server core), keel-tls, keel-http and
+ * keel-console each uninstall and install again while the container runs. Uninstalling keel closes the client port and
  * reinstalling it opens the port again on the same data; keel:* commands exist exactly while
  * keel-shell is installed.
  */
@@ -62,13 +62,28 @@ public class FeaturesIT extends KeelTestSupport {
       assertFalse(bsn + " still there", bundleNamed(bsn));
     }
     awaitCondition("the client port closes", () -> !clientPortOpen());
+
+    // keel-tls: a feature of its own that keel and keel-http need; it stays while keel-http is
+    // there, and uninstalls once neither is
+    assertTrue("io.keel.tls gone while keel-http needs it", bundleNamed("io.keel.tls"));
+    featuresService.installFeature("keel-tls", NO_REFRESH_OF_OTHERS); // a root of its own, to uninstall it by name
+    featuresService.uninstallFeature("keel-console", NO_REFRESH_OF_OTHERS);
+    featuresService.uninstallFeature("keel-http", NO_REFRESH_OF_OTHERS);
+    assertTrue("io.keel.tls gone with keel-http", bundleNamed("io.keel.tls"));
+    featuresService.uninstallFeature("keel-tls", NO_REFRESH_OF_OTHERS);
+    assertFalse("io.keel.tls still there", bundleNamed("io.keel.tls"));
+
     featuresService.installFeature("keel", NO_REFRESH_OF_OTHERS);
+    assertTrue("keel brings keel-tls back", bundleNamed("io.keel.tls"));
+    featuresService.installFeature("keel-http", NO_REFRESH_OF_OTHERS);
+    featuresService.installFeature("keel-console", NO_REFRESH_OF_OTHERS);
     assertKeelComponentsSatisfied(EXPECTED_COMPONENTS, 60_000);
     waitHealthy(60_000);
     assertEquals("the data survived", "during\nno-shell", etcdctl(null, "get", "during").stdout);
     awaitCondition("keel:* commands come back with the member", () -> console("keel:status").contains("paxexam"));
     featuresService.installFeature("keel-appliance", NO_REFRESH_OF_OTHERS);
     assertKeelComponentsSatisfied(EXPECTED_COMPONENTS, 60_000);
+    awaitCondition("the console is served again", () -> metricsStatus("/ui/") == 200);
   }
 
   @Test

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  *   IN_PLACE        the owning component applies it at once, nothing restarts
  *                   (log-level: keel-launcher; quota, auto compaction, Raft timing: keel-raft)
  *   CLIENT_SERVER   keel-grpc closes its gRPC/gateway server and opens a new one with the new value
- *                   (client URLs and TLS files, request size, progress notifications); Raft is untouched
+ *                   (client URLs and TLS files, request size, progress notifications); Raft is untouched;
+ *                   keel-http reopens its listeners too when they serve https (they use the client TLS)
+ *   HTTP_SERVER     keel-http closes its metrics listeners and opens the new ones (listen-metrics-urls)
  *   FIXED           refused: the member keeps the value it started with (keel-raft logs one line naming
  *                   the key); it takes effect at the next start, as etcd reads it at start only
  * </pre>
@@ -29,7 +31,7 @@ import java.util.TreeMap;
 public final class ConfigChange {
 
   /** How a changed key takes effect. */
-  public enum How { IN_PLACE, CLIENT_SERVER, FIXED }
+  public enum How { IN_PLACE, CLIENT_SERVER, HTTP_SERVER, FIXED }
 
   /** Each key's {@link How}; a key missing here is a programming error (see ConfigChangeTest). */
   public static final Map<String, How> HOW;
@@ -44,6 +46,7 @@ public final class ConfigChange {
         "cert-file", "key-file", "client-cert-auth", "trusted-ca-file", "client-crl-file", "auto-tls")) {
       how.put(k, How.CLIENT_SERVER);
     }
+    how.put("listen-metrics-urls", How.HTTP_SERVER);
     for (String k : KeelConfig.KEYS) {
       how.putIfAbsent(k, How.FIXED);
     }
@@ -90,7 +93,7 @@ public final class ConfigChange {
     return accepted;
   }
 
-  /** Keys that change (IN_PLACE or CLIENT_SERVER), in {@link KeelConfig#KEYS} order. */
+  /** Keys that change (all but FIXED ones), in {@link KeelConfig#KEYS} order. */
   public List<String> changed() {
     return changed;
   }

@@ -27,7 +27,7 @@ class ConfigChangeTest {
       "log-level,debug,IN_PLACE", "quota-backend-bytes,20000,IN_PLACE", "auto-compaction-mode,revision,IN_PLACE",
       "auto-compaction-retention,5m,IN_PLACE", "heartbeat-interval,50,IN_PLACE", "election-timeout,2000,IN_PLACE",
       "listen-client-urls,http://127.0.0.1:2479,CLIENT_SERVER", "cert-file,/tmp/c.pem,CLIENT_SERVER",
-      "max-request-bytes,1000,CLIENT_SERVER",
+      "max-request-bytes,1000,CLIENT_SERVER", "listen-metrics-urls,http://127.0.0.1:2482,HTTP_SERVER",
       "name,m9,FIXED", "data-dir,/elsewhere,FIXED", "listen-peer-urls,http://127.0.0.1:2480,FIXED",
       "advertise-client-urls,http://127.0.0.1:2479,FIXED", "initial-cluster,m0=http://127.0.0.1:2480,FIXED",
       "initial-cluster-state,existing,FIXED", "initial-cluster-token,other,FIXED", "peer-cert-file,/tmp/p.pem,FIXED",

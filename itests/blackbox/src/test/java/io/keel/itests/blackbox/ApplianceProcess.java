@@ -72,6 +72,7 @@ public final class ApplianceProcess implements AutoCloseable {
   private int advertisedPeerPort;
   private String advertisedPeerHost = "127.0.0.1";
   private boolean passDataDir = true;
+  private boolean metricsInFile;
   private String clientScheme = "http";
   private String peerScheme = "http";
   private List<String> etcdctlFlags = List.of();
@@ -166,6 +167,16 @@ public final class ApplianceProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Name this member's metrics listener in its etc/io.keel.server.cfg instead of by flag, so that an
+   * edit of the file can change it (a flag wins over the file).
+   */
+  public ApplianceProcess withMetricsInFile() {
+    LiveConfigIT.set(home.resolve("etc/io.keel.server.cfg"), "listen-metrics-urls", metricsUrl());
+    this.metricsInFile = true;
+    return this;
+  }
+
   /** Do not pass --data-dir (to test the default); the caller's flags or environment may. */
   public ApplianceProcess withoutDataDirFlag() {
     this.passDataDir = false;
@@ -217,7 +228,7 @@ public final class ApplianceProcess implements AutoCloseable {
     cmd.add("--listen-peer-urls=" + listenPeerUrl());
     cmd.add("--initial-advertise-peer-urls=" + peerUrl());
     // the appliance's etc/ listens for metrics on 127.0.0.1:2381: each member gets a port of its own
-    if (!env.containsKey("ETCD_LISTEN_METRICS_URLS")
+    if (!metricsInFile && !env.containsKey("ETCD_LISTEN_METRICS_URLS")
         && Arrays.stream(extra).noneMatch(f -> f.matches("--?listen-metrics-urls(=.*)?"))) {
       cmd.add("--listen-metrics-urls=" + metricsUrl());
     }

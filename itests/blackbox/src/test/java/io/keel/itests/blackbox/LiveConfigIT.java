@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * raised again (plus {@code etcdctl alarm disarm}) lets them through; log-level debug makes Keel's
  * DEBUG lines appear (a lease expiry, hidden at info); auto compaction switched on compacts; a
  * changed {@code name} is refused with one log line naming the key while the member keeps serving.
+ * A changed listen-metrics-urls moves the metrics listener (keel-http alone reopens it).
  */
 class LiveConfigIT {
   private static final Duration APPLIED = Duration.ofSeconds(30);
@@ -92,6 +93,28 @@ class LiveConfigIT {
       assertTrue(members.contains(", default, "), members);
       assertFalse(m.karafLog().contains("member stopped"), "the member never restarted\n" + m.diagnostics());
       assertTrue(m.isAlive());
+    }
+  }
+
+  @Test
+  void theMetricsListenerMovesToTheNewUrlWhileTheMemberServesOn() {
+    assumeTrue(ApplianceProcess.SERVER == ApplianceProcess.Server.KEEL, "etc/io.keel.server.cfg is Keel's");
+    try (ApplianceProcess m = ApplianceProcess.create("livemetrics").withMetricsInFile()) {
+      m.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+      Etcdctl ctl = m.etcdctl();
+      String before = m.metricsUrl() + "/metrics";
+      assertTrue(HotSwapIT.httpGet(before).contains("etcd_server_has_leader 1"), "metrics on " + before);
+      String moved = "http://127.0.0.1:" + io.keel.testsupport.Ports.free();
+
+      set(m.home().resolve("etc/io.keel.server.cfg"), "listen-metrics-urls", moved);
+      Await.until(APPLIED, "metrics served on " + moved,
+          () -> HotSwapIT.httpGet(moved + "/metrics").contains("etcd_server_has_leader 1"));
+      assertEquals("", HotSwapIT.httpGet(before), "the previous listener is closed");
+      assertTrue(m.karafLog().contains("metrics listeners reopen for changed configuration keys=[listen-metrics-urls]"),
+          m.diagnostics());
+      assertFalse(m.karafLog().contains("configuration change refused"), m.diagnostics());
+      assertTrue(ctl.run("put", "/live/metrics-moved", "yes").ok(), m.diagnostics());
+      assertFalse(m.karafLog().contains("member stopped"), "the member never restarted\n" + m.diagnostics());
     }
   }
 

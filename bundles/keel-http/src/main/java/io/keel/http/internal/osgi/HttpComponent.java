@@ -1,5 +1,6 @@
 package io.keel.http.internal.osgi;
 
+import io.keel.api.config.ConfigChange;
 import io.keel.api.config.KeelConfig;
 import io.keel.api.config.ServerConfig;
 import io.keel.api.lifecycle.MemberEnd;
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -70,25 +72,20 @@ public final class HttpComponent {
     }
   }
 
+  private BundleContext context;
+  /** The effective configuration values the listeners run with (see ConfigChange). */
+  private Map<String, String> running;
+
   @Activate
   synchronized void activate(BundleContext context, ServerConfig settings) throws Exception {
+    this.context = context;
     KeelConfig config = null;
-    ClassLoader previous = Thread.currentThread().getContextClassLoader();
-    Thread.currentThread().setContextClassLoader(HttpListeners.class.getClassLoader());
     try {
-      config = KeelConfig.from(settings, System.getenv());
+      running = KeelConfig.effective(settings, System.getenv());
+      config = KeelConfig.fromEffective(running);
       // the client port serves the same page on its /metrics, listeners or not (as etcd)
       page = context.registerService(io.keel.api.metrics.MetricsPage.class, metrics, null);
-      if (config.listenMetricsUrls().isEmpty()) {
-        return;
-      }
-      boolean https = config.listenMetricsUrls().stream().map(URI::getScheme).anyMatch("https"::equals);
-      TlsContext tls = https ? TlsContext.open("metrics", config.clientTls(), config.dataDir(),
-          config.listenMetricsUrls()) : null;
-      listeners = new HttpListeners(config.listenMetricsUrls(), tls,
-          io.keel.http.internal.HealthServlets.all(health, maintenance, metrics)).start();
-      LOG.info("serving metrics on {}", config.listenMetricsUrls());
-      servlets.forEach(this::mount);
+      open(config);
     } catch (Exception e) {
       LOG.error("keel cannot serve metrics: {}", e.getMessage(), e);
       if (page != null) {
@@ -98,8 +95,78 @@ public final class HttpComponent {
       String what = config == null ? null : "serving metrics on " + config.listenMetricsUrls();
       context.registerService(MemberEnd.class, MemberEnd.startFailed(what, e), null);
       throw e;
+    }
+  }
+
+  /** Opens the listeners {@code config} names (none when listen-metrics-urls is empty). */
+  private void open(KeelConfig config) throws Exception {
+    if (config.listenMetricsUrls().isEmpty()) {
+      return;
+    }
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    Thread.currentThread().setContextClassLoader(HttpListeners.class.getClassLoader());
+    try {
+      TlsContext tls = https(config) ? TlsContext.open("metrics", config.clientTls(), config.dataDir(),
+          config.listenMetricsUrls()) : null;
+      listeners = new HttpListeners(config.listenMetricsUrls(), tls,
+          io.keel.http.internal.HealthServlets.all(health, maintenance, metrics)).start();
+      LOG.info("serving metrics on {}", config.listenMetricsUrls());
+      servlets.forEach(this::mount);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
+  private static boolean https(KeelConfig config) {
+    return config.listenMetricsUrls().stream().map(URI::getScheme).anyMatch("https"::equals);
+  }
+
+  /**
+   * A changed io.keel.server: the listeners close and the new ones open when listen-metrics-urls
+   * changed, or when they serve https and a client TLS key changed (ConfigChange.How.HTTP_SERVER,
+   * CLIENT_SERVER); the member and the client port are untouched, as is everything else. If the
+   * new listeners cannot open (a port taken), the previous ones are opened again.
+   */
+  @Modified
+  synchronized void modified(ServerConfig settings) throws Exception {
+    ConfigChange change = ConfigChange.between(running, KeelConfig.effective(settings, System.getenv()));
+    KeelConfig before = KeelConfig.fromEffective(running);
+    KeelConfig after;
+    try {
+      after = KeelConfig.fromEffective(change.accepted());
+    } catch (IllegalArgumentException e) {
+      return; // keel-raft logs it; nothing changes
+    }
+    boolean reopen = change.any(ConfigChange.How.HTTP_SERVER)
+        || (change.any(ConfigChange.How.CLIENT_SERVER) && (https(before) || https(after)));
+    if (!reopen) {
+      running = change.accepted();
+      return;
+    }
+    LOG.info("metrics listeners reopen for changed configuration keys={}", change.changed());
+    closeListeners();
+    try {
+      open(after);
+      running = change.accepted();
+    } catch (Exception e) {
+      LOG.error("metrics listeners cannot open with the changed configuration, serving the previous one: {}",
+          e.getMessage(), e);
+      closeListeners();
+      try {
+        open(before);
+      } catch (Exception again) {
+        LOG.error("keel cannot serve metrics: {}", again.getMessage(), again);
+        context.registerService(MemberEnd.class, MemberEnd.startFailed("serving metrics on "
+            + before.listenMetricsUrls(), again), null);
+        throw again;
+      }
+    }
+  }
+
+  private void closeListeners() {
+    if (listeners != null) {
+      listeners.close();
+      listeners = null;
     }
   }
 
@@ -117,9 +184,6 @@ public final class HttpComponent {
       page.unregister();
       page = null;
     }
-    if (listeners != null) {
-      listeners.close();
-      listeners = null;
-    }
+    closeListeners();
   }
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * place: same member ID, it rejoins and catches up). Afterwards every acknowledged write is on
  * every member, the member IDs are the same, every Keel bundle is Active and every Keel component
  * active. Failed writes and the longest gap between two acknowledgements of one writer are
- * reported (not asserted: they are timings). keel:move-leader is exercised first, as it needs a
- * cluster.
+ * reported (not asserted: they are timings). Then, still under load, {@code bundle:update
+ * io.keel.http} (the metrics listener comes back on the same port) and {@code bundle:refresh} of
+ * every io.keel bundle at once. keel:move-leader is exercised first, as it needs a cluster.
  */
 class HotSwapIT {
 
@@ -61,6 +62,20 @@ class HotSwapIT {
         load.awaitProgress(20);
         assertEquals("", shell.ok("bundle:update io.keel.raft"));
         load.awaitProgress(20);
+        // keel-http: its metrics listener closes and comes back on the same port, the member untouched
+        String metrics = cluster.member(swapped).metricsUrl() + "/metrics";
+        assertTrue(httpGet(metrics).contains("etcd_server_has_leader 1"), "metrics before the update");
+        assertEquals("", shell.ok("bundle:update io.keel.http"));
+        Await.until(Duration.ofSeconds(60), "the metrics listener answers again on " + metrics,
+            () -> httpGet(metrics).contains("etcd_server_has_leader 1"));
+        load.awaitProgress(20);
+        // bundle:refresh of the whole keel set at once: every io.keel bundle gets a new class loader
+        List<String> ids = keelBundleIds(shell.ok("bundle:list -s -t 0"));
+        assertTrue(ids.size() >= 10, "io.keel bundles: " + ids);
+        assertEquals("", shell.ok("bundle:refresh " + String.join(" ", ids)));
+        Await.until(Duration.ofSeconds(120), "m" + swapped + " serves after the refresh",
+            () -> cluster.member(swapped).etcdctl().run("get", "/health-probe").ok());
+        load.awaitProgress(20);
       } finally {
         load.close();
       }
@@ -70,7 +85,7 @@ class HotSwapIT {
 
       for (ConsoleShell shell : shells) {
         String bundles = shell.ok("bundle:list");
-        for (String name : List.of("API", "MVCC", "Raft", "gRPC", "Launcher", "Shell")) {
+        for (String name : List.of("API", "MVCC", "Raft", "gRPC", "Launcher", "Shell", "HTTP")) {
           assertTrue(bundles.matches("(?s).*\\| Active +\\|[^\\n]*Keel :: " + name + "\\b.*"), name + " not Active:\n" + bundles);
         }
         String components = shell.ok("scr:list | grep -A1 io.keel");
@@ -80,6 +95,32 @@ class HotSwapIT {
         }
         assertFalse(components.contains("UNSATISFIED") || components.contains("FAILED"), components);
       }
+    }
+  }
+
+  /** The ids of the io.keel.* bundles in {@code bundle:list -s -t 0} output. */
+  static List<String> keelBundleIds(String list) {
+    List<String> ids = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\s*\\|.*\\|\\s*io\\.keel\\.[\\w.-]+").matcher(list);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return ids;
+  }
+
+  /** The body of a GET, or "" if the listener does not answer (bounded by the client's timeouts). */
+  static String httpGet(String url) {
+    try {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(5000);
+      try (java.io.InputStream in = c.getInputStream()) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } finally {
+        c.disconnect();
+      }
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

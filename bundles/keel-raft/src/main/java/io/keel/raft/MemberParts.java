@@ -73,6 +73,20 @@ final class MemberParts {
     this.maintenance = new MaintenanceOps(raft, proposer, reads, table);
     this.publisher = new Publisher(raft, proposer, s.background(), memberId, config.name(), clientUrls,
         s.identity().clusterId());
+    // the peer traffic metrics name members by their peer address, and ping every other member
+    s.traffic().resolveWith(address -> {
+      io.keel.api.Member m = table.memberAt(com.alipay.sofa.jraft.entity.PeerId.parsePeer(address));
+      return m == null ? null : Long.toHexString(m.id());
+    });
+    io.keel.raft.internal.metrics.PeerProber.start(s.background(), () -> {
+      java.util.Map<String, com.alipay.sofa.jraft.entity.PeerId> peers = new java.util.HashMap<>();
+      for (io.keel.api.Member m : table.members()) {
+        if (m.id() != memberId && !m.peerUrls().isEmpty()) {
+          peers.put(Long.toHexString(m.id()), io.keel.raft.internal.membership.PeerIds.peerId(m.peerUrls().get(0)));
+        }
+      }
+      return peers;
+    }, s.forwarding()::ping, s.traffic());
   }
 
   /** The cluster ID the log agreed on (the one this member was started with until then). */

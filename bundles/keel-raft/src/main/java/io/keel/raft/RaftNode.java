@@ -147,6 +147,11 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
     }
 
     @Override
+    public int slowWatchers() {
+      return m.raft.watchHub().unsyncedCount();
+    }
+
+    @Override
     public long quotaBackendBytes() {
       return config.quotaBackendBytes();
     }
@@ -154,7 +159,11 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
 
   /** The member's metrics under etcd's names (keel-http's /metrics reports them). */
   public io.keel.api.metrics.MetricSource metrics() {
-    return metrics;
+    io.keel.raft.internal.metrics.PeerTraffic traffic = m.started.traffic();
+    return sink -> {
+      metrics.collect(sink);
+      traffic.collect(sink);
+    };
   }
 
   @Override

@@ -58,6 +58,8 @@ public final class Forwarding implements AutoCloseable {
   private final RpcClient client;
   private final java.util.function.Predicate<PeerId> unreachable;
   private final long timeoutMs;
+  /** This member's ID once decided (0 before): sent along so that the peer can name the connection. */
+  private volatile long sender;
 
   private Forwarding(RpcClient client, java.util.function.Predicate<PeerId> unreachable, long timeoutMs) {
     this.client = client;
@@ -68,12 +70,15 @@ public final class Forwarding implements AutoCloseable {
   /** Registers the leader side on {@code server} and starts the client side. */
   public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
       long timeoutMs) {
-    return start(server, leader, unreachable, timeoutMs, null);
+    return start(server, leader, unreachable, timeoutMs, null, null);
   }
 
-  /** As {@link #start(RpcServer, Leader, java.util.function.Predicate, long)}, dialing peers over {@code tls} if not null. */
+  /**
+   * As {@link #start(RpcServer, Leader, java.util.function.Predicate, long)}, dialing peers over
+   * {@code tls} and counting the bytes in {@code traffic}, each if not null.
+   */
   public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
-      long timeoutMs, PeerTls tls) {
+      long timeoutMs, PeerTls tls, io.keel.raft.internal.metrics.PeerTraffic traffic) {
     // bolt keeps serializers in a JVM-wide table that refuses a second registration
     synchronized (Forwarding.class) {
       for (Class<?> type : List.of(ForwardRequest.class, ForwardResponse.class)) {
@@ -84,11 +89,49 @@ public final class Forwarding implements AutoCloseable {
     }
     server.registerProcessor(new Processor(leader));
     RpcClient client = RpcFactoryHelper.rpcFactory().createRpcClient();
-    if (tls != null) {
-      tls.dial(client);
+    if (tls != null || traffic != null) {
+      PeerTls.dial(client, tls, traffic);
     }
     client.init(new RpcOptions());
     return new Forwarding(client, unreachable, timeoutMs);
+  }
+
+  /** Names this member in its requests from now on (once its ID is decided). */
+  public void sendAs(long memberId) {
+    this.sender = memberId;
+  }
+
+  private ForwardRequest.Builder request() {
+    return ForwardRequest.newBuilder().setFrom(sender);
+  }
+
+  /**
+   * Measures one round trip to {@code peer} with jraft's ping (every member answers it on its peer
+   * port): the nanoseconds it took, or failed if the peer did not answer within the timeout.
+   */
+  public CompletableFuture<Long> ping(PeerId peer) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    if (unreachable.test(peer)) {
+      result.completeExceptionally(new java.io.IOException("unreachable: " + peer));
+      return result;
+    }
+    long start = System.nanoTime();
+    try {
+      client.invokeAsync(peer.getEndpoint(), com.alipay.sofa.jraft.rpc.RpcRequests.PingRequest.newBuilder()
+          .setSendTimestamp(System.currentTimeMillis()).build(), new InvokeCallback() {
+            @Override
+            public void complete(Object response, Throwable err) {
+              if (err != null) {
+                result.completeExceptionally(err);
+              } else {
+                result.complete(System.nanoTime() - start);
+              }
+            }
+          }, timeoutMs);
+    } catch (Exception e) {
+      result.completeExceptionally(e);
+    }
+    return result;
   }
 
   /** A proposal waiting to be forwarded. */
@@ -149,7 +192,7 @@ public final class Forwarding implements AutoCloseable {
     for (Pending p : batch) {
       proposals.addEntries(KvMessages.wrap(p.command()));
     }
-    ForwardRequest request = ForwardRequest.newBuilder().setPropose(proposals).build();
+    ForwardRequest request = request().setPropose(proposals).build();
     return call(batch.get(0).leader(), request).whenComplete((answer, error) -> {
       if (error != null) {
         batch.forEach(p -> p.result().completeExceptionally(error));
@@ -171,20 +214,20 @@ public final class Forwarding implements AutoCloseable {
   }
 
   public CompletableFuture<Object> administer(PeerId leader, byte[] encodedChange) {
-    return single(leader, ForwardRequest.newBuilder().setAdminister(KvMessages.wrap(encodedChange)).build());
+    return single(leader, request().setAdminister(KvMessages.wrap(encodedChange)).build());
   }
 
   /** Asks {@code peer} (any member) for the cluster's ID and member list. */
   public CompletableFuture<Object> clusterView(PeerId peer) {
-    return single(peer, ForwardRequest.newBuilder().setClusterView(ClusterViewRequest.getDefaultInstance()).build());
+    return single(peer, request().setClusterView(ClusterViewRequest.getDefaultInstance()).build());
   }
 
   public CompletableFuture<Object> renew(PeerId leader, long leaseId) {
-    return single(leader, ForwardRequest.newBuilder().setRenew(leaseId).build());
+    return single(leader, request().setRenew(leaseId).build());
   }
 
   public CompletableFuture<Object> remaining(PeerId leader, long leaseId) {
-    return single(leader, ForwardRequest.newBuilder().setRemaining(leaseId).build());
+    return single(leader, request().setRemaining(leaseId).build());
   }
 
   /**

@@ -9,6 +9,7 @@ import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.impl.AbstractClientService;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import io.keel.api.config.KeelConfig;
+import io.keel.raft.internal.metrics.PeerTraffic;
 import io.keel.tls.TlsContext;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +19,9 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,43 +60,58 @@ public final class PeerTls {
     return new PeerTls(TlsContext.open("peer", config.peerTls(), config.dataDir(), config.listenPeerUrls()));
   }
 
-  /** Makes the bolt server behind a peer port serve TLS only. */
-  public void serve(Configuration boltServer) {
-    boltServer.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
-      @Override
-      public List<ChannelHandler> frontChannelHandlers() {
-        return List.of(new SslHandler(tls.serverEngine()));
+  /**
+   * Installs the handlers of every connection the bolt server behind a peer port accepts: TLS only
+   * when {@code tls} is not null, and {@code traffic}'s byte counter (after TLS) when not null.
+   */
+  public static void serve(Configuration boltServer, PeerTls tls, PeerTraffic traffic) {
+    front(boltServer, () -> {
+      List<ChannelHandler> handlers = new ArrayList<>(2);
+      if (tls != null) {
+        handlers.add(new SslHandler(tls.tls.serverEngine()));
       }
-
-      @Override
-      public List<ChannelHandler> backChannelHandlers() {
-        return List.of();
+      if (traffic != null) {
+        handlers.add(traffic.counter());
       }
+      return handlers;
     });
   }
 
-  /** Makes a jraft RPC client dial peers over TLS (its connections from now on). */
-  public void dial(RpcClient client) {
+  /** As {@link #serve}, for the connections a jraft RPC client dials from now on (TLS to the dialed host). */
+  public static void dial(RpcClient client, PeerTls tls, PeerTraffic traffic) {
     if (!(client instanceof BoltRpcClient bolt)) {
-      throw new IllegalStateException("peer TLS needs jraft's bolt RPC, not " + client.getClass().getName());
+      throw new IllegalStateException("the peer port needs jraft's bolt RPC, not " + client.getClass().getName());
     }
-    bolt.getRpcClient().option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
-      @Override
-      public List<ChannelHandler> frontChannelHandlers() {
-        return List.of(new Connector(tls));
+    front(bolt.getRpcClient(), () -> {
+      List<ChannelHandler> handlers = new ArrayList<>(2);
+      if (tls != null) {
+        handlers.add(new Connector(tls.tls));
       }
-
-      @Override
-      public List<ChannelHandler> backChannelHandlers() {
-        return List.of();
+      if (traffic != null) {
+        handlers.add(traffic.counter());
       }
+      return handlers;
     });
   }
 
   /** The raft node's own peer client: the replicators', votes', heartbeats'. */
-  public void dial(Node node) {
-    RpcClient client = ((AbstractClientService) ((NodeImpl) node).getRpcService()).getRpcClient();
-    dial(client);
+  public static void dial(Node node, PeerTls tls, PeerTraffic traffic) {
+    dial(((AbstractClientService) ((NodeImpl) node).getRpcService()).getRpcClient(), tls, traffic);
+  }
+
+  /** bolt asks for the front handlers once per new connection: each gets its own. */
+  private static void front(Configuration bolt, Supplier<List<ChannelHandler>> perConnection) {
+    bolt.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
+      @Override
+      public List<ChannelHandler> frontChannelHandlers() {
+        return perConnection.get();
+      }
+
+      @Override
+      public List<ChannelHandler> backChannelHandlers() {
+        return List.of();
+      }
+    });
   }
 
   /** Puts an SslHandler for the dialed host in place when the connection is made, then leaves. */

@@ -25,6 +25,21 @@ public final class RpcServers {
     return mapProcessors(server, p -> !readIndex.equals(p.interest()) ? p : delegate(p, IN_IO_THREAD));
   }
 
+  /**
+   * Every request arriving on {@code server} is shown to {@code traffic} first (it names the
+   * connection's sender from the request, once per connection), then handled as registered.
+   */
+  public static RpcServer notingSenders(RpcServer server, io.keel.raft.internal.metrics.PeerTraffic traffic) {
+    return mapProcessors(server, p -> noting(p, traffic));
+  }
+
+  private static <T> RpcProcessor<T> noting(RpcProcessor<T> processor, io.keel.raft.internal.metrics.PeerTraffic traffic) {
+    return filter(processor, null, (ctx, request) -> {
+      traffic.request(ctx.getRemoteAddress(), request);
+      processor.handleRequest(ctx, request);
+    });
+  }
+
   /** {@code server} registering {@code map(p)} for each processor {@code p} registered on it. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static RpcServer mapProcessors(RpcServer server, UnaryOperator<RpcProcessor<?>> map) {

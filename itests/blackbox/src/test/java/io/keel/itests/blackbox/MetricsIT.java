@@ -52,6 +52,7 @@ class MetricsIT {
    */
   private static final Set<String> ETCD_NAMES_LINT = Set.of(
       "etcd_debugging_mvcc_keys_total non-counter metrics should not have \"_total\" suffix",
+      "etcd_debugging_mvcc_slow_watcher_total non-counter metrics should not have \"_total\" suffix",
       "etcd_debugging_mvcc_watcher_total non-counter metrics should not have \"_total\" suffix",
       "etcd_server_proposals_applied_total non-counter metrics should not have \"_total\" suffix",
       "etcd_server_proposals_committed_total non-counter metrics should not have \"_total\" suffix");
@@ -96,7 +97,9 @@ class MetricsIT {
           "etcd_debugging_lease_granted_total", "etcd_disk_wal_fsync_duration_seconds",
           "etcd_disk_backend_commit_duration_seconds", "etcd_server_quota_backend_bytes", "grpc_server_started_total",
           "grpc_server_handled_total", "grpc_server_msg_received_total", "grpc_server_msg_sent_total",
-          "process_cpu_seconds_total", "process_resident_memory_bytes", "jvm_memory_used_bytes")) {
+          "process_cpu_seconds_total", "process_resident_memory_bytes", "jvm_memory_used_bytes",
+          "etcd_debugging_mvcc_slow_watcher_total", "keel_watch_streams", "keel_watch_queued_responses",
+          "keel_watch_queued_bytes")) {
         assertTrue(page.body().contains("\n# TYPE " + name + " "), name + " missing on member " + i);
       }
       // the client port serves the same page, as etcd's does
@@ -197,7 +200,7 @@ class MetricsIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aNoSpaceAlarmMakesHealthUnavailableWithItsReason() throws Exception {
     ApplianceProcess m = cluster.member(0);
     assertEquals("{\"health\":\"true\",\"reason\":\"\"}", get(m.metricsUrl() + "/health").body());
@@ -221,7 +224,7 @@ class MetricsIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aMemberThatLostItsQuorumAnswers503WithAReason() throws Exception {
     ApplianceProcess survivor = cluster.member(2);
     assertEquals(200, get(survivor.metricsUrl() + "/health").statusCode());
@@ -239,10 +242,74 @@ class MetricsIT {
     assertTrue(ready.body().contains("[-]linearizable_read failed: ") && ready.body().endsWith("readyz check failed\n"),
         ready.body());
     assertEquals(200, get(survivor.metricsUrl() + "/livez").statusCode(), "alive, though not ready");
-    assertTrue(get(survivor.metricsUrl() + "/metrics").body().contains("\netcd_server_has_leader 0"));
+    // a survivor that led steps down once it has missed a quorum for an election timeout
+    await("the survivor reports no leader", () -> get(survivor.metricsUrl() + "/metrics").body()
+        .contains("\netcd_server_has_leader 0"), null, null);
   }
 
   // ------------------------------------------------------------------------------------------ helpers
+
+  /**
+   * Every member reports, under etcd's names and with etcd's labels (member IDs in hex), the bytes
+   * it sent to and received from each other member and its round trip times to each (a probe every
+   * 4 s), and the counts grow with traffic.
+   */
+  @Test
+  @Order(3)
+  void peerTrafficAndRoundTripsPerMember() {
+    List<io.keel.testsupport.Member> members = new Etcdctl(cluster.endpoints()).memberList();
+    List<Long> ids = members.stream().map(io.keel.testsupport.Member::id).toList();
+    assertEquals(3, ids.size());
+    for (int i = 0; i < 3; i++) {
+      ApplianceProcess m = cluster.member(i);
+      for (io.keel.testsupport.Member member : members) {
+        long id = member.id();
+        String peer = Long.toHexString(id);
+        String[] series = {"etcd_network_peer_sent_bytes_total{To=\"" + peer + "\"}",
+            "etcd_network_peer_received_bytes_total{From=\"" + peer + "\"}",
+            "etcd_network_peer_round_trip_time_seconds_count{To=\"" + peer + "\"}"};
+        if (member.name().equals("m" + i)) {
+          String page = get(m.metricsUrl() + "/metrics").body();
+          for (String s : series) {
+            assertFalse(page.contains("\n" + s + " "), "member " + i + " reports itself: " + s);
+          }
+          continue;
+        }
+        io.keel.testsupport.Await.until(Duration.ofSeconds(30), "member " + i + " reports its traffic with " + peer, () -> {
+          String page = get(m.metricsUrl() + "/metrics").body();
+          for (String s : series) {
+            if (sample(page, s) <= 0) {
+              return false;
+            }
+          }
+          return true;
+        });
+      }
+    }
+    // sent bytes grow with writes (the leader replicates them to each follower)
+    String page = get(cluster.member(0).metricsUrl() + "/metrics").body();
+    double before = 0;
+    for (long id : ids) {
+      before += Math.max(0, sample(page, "etcd_network_peer_sent_bytes_total{To=\"" + Long.toHexString(id) + "\"}"));
+    }
+    Etcdctl ctl = new Etcdctl(cluster.member(0).clientEndpoint());
+    for (int k = 0; k < 20; k++) {
+      assertTrue(ctl.run("put", "/peer-traffic/" + k, "x".repeat(1000)).ok());
+    }
+    page = get(cluster.member(0).metricsUrl() + "/metrics").body();
+    double after = 0;
+    for (long id : ids) {
+      after += Math.max(0, sample(page, "etcd_network_peer_sent_bytes_total{To=\"" + Long.toHexString(id) + "\"}"));
+    }
+    assertTrue(after >= before + 20_000, "member 0 sent " + before + " -> " + after + " bytes for 20 kB of writes");
+  }
+
+  /** The value of one sample line ("series value"), or -1 if the page has none. */
+  private static double sample(String page, String series) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+        + " (\\S+)$").matcher(page);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
 
   private static HttpResponse<String> get(String url) {
     try {

@@ -27,6 +27,7 @@ import io.keel.raft.internal.RaftAccess;
 import io.keel.raft.internal.RpcServers;
 import io.keel.raft.internal.maintenance.SnapshotTrigger;
 import io.keel.raft.internal.membership.PeerIds;
+import io.keel.raft.internal.metrics.PeerTraffic;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,11 +55,11 @@ public final class MemberStartup {
 
   /**
    * What start-up built; the caller owns it. {@code background} runs timers (snapshots, leader
-   * waits, periodic passes), never requests.
+   * waits, periodic passes), never requests. {@code traffic} counts the peer port's bytes.
    */
   public record Started(KeelConfig config, RaftAccess raft, Identity identity, Forwarding forwarding,
       PeerFilter peerFilter, ScheduledExecutorService background, SnapshotTrigger snapshots, Path restoreFile,
-      boolean restored) {}
+      boolean restored, PeerTraffic traffic) {}
 
   /**
    * Starts the node; {@code leaderSide} answers what followers forward here (it may be bound later,
@@ -91,14 +92,14 @@ public final class MemberStartup {
     URI listenPeer = config.listenPeerUrls().get(0);
     PeerFilter peerFilter = new PeerFilter();
     PeerTls peerTls = PeerTls.open(config);
+    PeerTraffic traffic = new PeerTraffic();
     RpcServer boltServer = new RpcServer(PeerIds.peerId(listenPeer).getIp(), listenPeer.getPort(), true);
-    if (peerTls != null) {
-      peerTls.serve(boltServer);
-    }
-    com.alipay.sofa.jraft.rpc.RpcServer rpcServer = peerFilter.wrap(new BoltRpcServer(boltServer));
+    PeerTls.serve(boltServer, peerTls, traffic);
+    com.alipay.sofa.jraft.rpc.RpcServer rpcServer =
+        RpcServers.notingSenders(peerFilter.wrap(new BoltRpcServer(boltServer)), traffic);
     RaftRpcServerFactory.addRaftRequestProcessors(RpcServers.readIndexInIoThread(rpcServer));
     Forwarding forwarding = Forwarding.start(rpcServer, leaderSide, peerFilter::blocks,
-        Math.max(5_000L, config.electionTimeoutMs() * 5L), peerTls);
+        Math.max(5_000L, config.electionTimeoutMs() * 5L), peerTls, traffic);
     Identity identity;
     try {
       identity = kept != null ? kept : decision.decide(config,
@@ -125,14 +126,15 @@ public final class MemberStartup {
       background.shutdownNow();
       throw new IOException("raft node failed to start; see the log above (peer port " + listenPeer + " in use?)");
     }
-    if (peerTls != null) {
-      peerTls.dial(node); // before its first election timeout: its votes and replication go over TLS
-    }
+    // before its first election timeout: its votes and replication go over TLS, and are counted
+    PeerTls.dial(node, peerTls, traffic);
+    forwarding.sendAs(identity.memberId());
     raft.attach(group, node);
     snapshots.attach(raft);
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(identity.memberId()),
         Long.toHexString(identity.clusterId()), self);
-    return new Started(config, raft, identity, forwarding, peerFilter, background, snapshots, restoreFile, restored);
+    return new Started(config, raft, identity, forwarding, peerFilter, background, snapshots, restoreFile, restored,
+        traffic);
   }
 
   /**

@@ -33,6 +33,9 @@ public final class ServerMetrics implements MetricSource {
 
     int watchers();
 
+    /** Watchers behind the current revision (etcd's unsynced ones), catching up from history. */
+    int slowWatchers();
+
     long quotaBackendBytes();
   }
 
@@ -84,6 +87,7 @@ public final class ServerMetrics implements MetricSource {
     s.gauge("etcd_debugging_mvcc_compact_revision", "The revision of the last compaction in store.",
         state.compactRevision());
     s.gauge("etcd_debugging_mvcc_watcher_total", "Total number of watchers.", state.watchers());
+    s.gauge("etcd_debugging_mvcc_slow_watcher_total", "Total number of unsynced slow watchers.", state.slowWatchers());
     s.counter("etcd_mvcc_put_total", "Total number of puts seen by this member.", c.puts.sum());
     s.counter("etcd_mvcc_delete_total", "Total number of deletes seen by this member.", c.deletes.sum());
     s.counter("etcd_mvcc_range_total", "Total number of ranges seen by this member.", c.ranges.sum());

@@ -183,9 +183,12 @@ public final class GrpcServer implements AutoCloseable {
     return io.grpc.ServerInterceptors.intercept(MalformedRequests.guard(service), users, learners, metrics);
   }
 
-  /** grpc_server_* of this server's calls. */
+  /** grpc_server_* of this server's calls, and its watch streams' queues (keel_watch_*). */
   public io.keel.api.metrics.MetricSource metrics() {
-    return metrics;
+    return sink -> {
+      metrics.collect(sink);
+      watchService.collect(sink);
+    };
   }
 
   /** The client port's /metrics serves {@code page} (keel-http's exposition), or answers 404 while it is null. */

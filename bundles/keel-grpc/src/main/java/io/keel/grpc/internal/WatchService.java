@@ -48,6 +48,25 @@ final class WatchService extends WatchGrpc.WatchImplBase {
     }
   }
 
+  /**
+   * Keel's watch queue depth: the responses (and their bytes) waiting in the open watch streams for
+   * clients that read slower than events come, and how many streams are open; read at scrape time.
+   */
+  void collect(io.keel.api.metrics.MetricSink s) {
+    long responses = 0;
+    long bytes = 0;
+    int open = 0;
+    for (WatchStream stream : streams) {
+      responses += stream.queuedResponses();
+      bytes += stream.queuedBytes();
+      open++;
+    }
+    s.gauge("keel_watch_streams", "Open gRPC watch streams on this member.", open);
+    s.gauge("keel_watch_queued_responses",
+        "Watch responses queued in this member's watch streams, waiting for slow clients to read.", responses);
+    s.gauge("keel_watch_queued_bytes", "Bytes of the watch responses queued in this member's watch streams.", bytes);
+  }
+
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
     WatchStream[] self = new WatchStream[1];

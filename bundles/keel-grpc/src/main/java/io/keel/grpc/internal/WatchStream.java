@@ -212,6 +212,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     return WatchResponse.newBuilder().setHeader(ProtoKv.header(server.header(revision)));
   }
 
+  /** Responses waiting for the client to read (flow control), for the watch queue metrics. */
+  synchronized int queuedResponses() {
+    return queue.size();
+  }
+
+  synchronized long queuedBytes() {
+    return queuedBytes;
+  }
+
   private void enqueue(WatchResponse r) {
     queue.add(r);
     queuedBytes += r.getSerializedSize();

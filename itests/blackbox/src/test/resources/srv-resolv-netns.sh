@@ -39,6 +39,7 @@ for i in 0 1 2; do
   "${homes[$i]}/bin/keel" --name "infra$i" --data-dir "$work/data$i" --discovery-srv example.com \
     --initial-advertise-peer-urls "http://infra$i.example.com:$((i + 1))2380" --listen-peer-urls "http://127.0.0.1:$((i + 1))2380" \
     --listen-client-urls "http://127.0.0.1:$((i + 1))2379" --advertise-client-urls "http://127.0.0.1:$((i + 1))2379" \
+    --listen-metrics-urls "http://127.0.0.1:$((i + 1))2381" \
     > "$work/member$i.log" 2>&1 & pids+=($!)
 done
 
@@ -51,7 +52,9 @@ until [ "$(etcdctl --discovery-srv example.com member list 2>/dev/null | grep -c
   sleep 1
 done
 # a put right after the cluster formed may meet "etcdserver: leader changed" (the first term settling),
-# which etcd's clients do not retry for a put; retry that error only, a bounded number of times
+# which etcd's clients do not retry for a put; retry that error only, a bounded number of times.
+# (Each member needs a metrics port of its own: with the appliance's default 127.0.0.1:2381 for all
+# three, two ended at start, as etcd does, and the cluster lost its leader right after forming.)
 for attempt in 1 2 3 4 5; do
   if out=$(etcdctl --discovery-srv example.com put /srv/k from-srv 2>&1); then break; fi
   echo "put attempt $attempt: $out"

@@ -2,6 +2,7 @@ package io.keel.itests.blackbox;
 
 import io.keel.testsupport.Etcdctl;
 import io.keel.testsupport.Ports;
+import io.keel.testsupport.UnpackedAppliance;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * One Keel member as an operator runs it: a freshly unpacked appliance tarball, started with
@@ -110,29 +110,9 @@ public final class ApplianceProcess implements AutoCloseable {
         return new ApplianceProcess(work, work);
       }
       Path tarball = Path.of(System.getProperty("keel.tarball", "target/appliance/keel.tar.gz")).toAbsolutePath();
-      if (!Files.isRegularFile(tarball)) {
-        throw new IllegalStateException("appliance tarball not found: " + tarball + " (build assembly/ first)");
-      }
-      Path unpacked = work.resolve("appliance");
-      Files.createDirectories(unpacked);
-      Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", unpacked.toString())
-          .redirectErrorStream(true).redirectOutput(work.resolve("tar.log").toFile()).start();
-      if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
-        tar.destroyForcibly();
-        throw new IllegalStateException("could not unpack " + tarball + ": " + read(work.resolve("tar.log")));
-      }
-      try (Stream<Path> top = Files.list(unpacked)) {
-        List<Path> dirs = top.filter(Files::isDirectory).toList();
-        if (dirs.size() != 1) {
-          throw new IllegalStateException("expected one top folder in " + tarball + ", found " + dirs);
-        }
-        return new ApplianceProcess(work, dirs.get(0));
-      }
+      return new ApplianceProcess(work, UnpackedAppliance.unpack(tarball, work.resolve("appliance")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -448,7 +428,12 @@ public final class ApplianceProcess implements AutoCloseable {
           keel(Duration.ofSeconds(60), "stop");
         }
         d.destroyForcibly();
+        d.onExit().completeOnTimeout(d, 10, TimeUnit.SECONDS).join();
       });
+      // what a failure leaves to read (output.log, Karaf's log, etc/, the data) stays
+      if (SERVER == Server.KEEL && !isAlive() && daemon().isEmpty()) {
+        UnpackedAppliance.shed(home);
+      }
     }
   }
 

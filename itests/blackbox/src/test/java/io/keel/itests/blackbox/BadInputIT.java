@@ -62,7 +62,7 @@ class BadInputIT {
       }
     } finally {
       if (node != null) {
-        node.stop();
+        node.close();
       }
     }
   }

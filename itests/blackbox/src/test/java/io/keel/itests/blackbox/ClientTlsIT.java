@@ -54,7 +54,7 @@ class ClientTlsIT {
   @AfterAll
   static void stopMember() {
     if (node != null) {
-      node.stop();
+      node.close();
     }
   }
 

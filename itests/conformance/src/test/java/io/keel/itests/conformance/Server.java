@@ -2,6 +2,8 @@ package io.keel.itests.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keel.testsupport.Ports;
+import io.keel.testsupport.UnpackedAppliance;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,12 +56,15 @@ final class Server implements AutoCloseable {
   private final int clientPort;
   private final int peerPort;
   private final Process process;
+  /** The unpacked appliance (Keel only). */
+  private final Path home;
   private String memberId;
   private String clusterId;
 
   private Server(Kind kind, Path work, Path binary) {
     this.kind = kind;
     this.work = work;
+    this.home = kind == Kind.KEEL ? binary.getParent().getParent() : null;
     this.clientPort = Ports.free();
     this.peerPort = Ports.free();
     String client = "http://" + endpoint();
@@ -92,24 +97,8 @@ final class Server implements AutoCloseable {
     }
   }
 
-  private static Path unpack(Path tarball, Path work) throws IOException {
-    if (!Files.isRegularFile(tarball)) {
-      throw new IllegalStateException("appliance tarball not found: " + tarball + " (build assembly/ first)");
-    }
-    Path into = work.resolve("appliance");
-    Files.createDirectories(into);
-    Exec.Result tar = Exec.run(List.of("tar", "xzf", tarball.toString(), "-C", into.toString()), Map.of(), null,
-        Duration.ofSeconds(120));
-    if (tar.exitCode() != 0) {
-      throw new IllegalStateException("could not unpack " + tarball + ": " + tar.stderr());
-    }
-    try (Stream<Path> top = Files.list(into)) {
-      List<Path> dirs = top.filter(Files::isDirectory).toList();
-      if (dirs.size() != 1) {
-        throw new IllegalStateException("expected one top folder in " + tarball + ", found " + dirs);
-      }
-      return dirs.get(0).resolve("bin/keel");
-    }
+  private static Path unpack(Path tarball, Path work) {
+    return UnpackedAppliance.unpack(tarball, work.resolve("appliance")).resolve("bin/keel");
   }
 
   /**
@@ -226,6 +215,10 @@ final class Server implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       LIVE.remove(process);
+      if (kind == Kind.KEEL && !process.isAlive()) {
+        // the member's output, Karaf's log and data stay for reading; what the tarball rebuilds goes
+        UnpackedAppliance.shed(home);
+      }
     }
   }
 

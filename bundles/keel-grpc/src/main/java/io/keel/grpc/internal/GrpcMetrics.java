@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.keel.api.metrics.MetricSink;
 import io.keel.api.metrics.MetricSource;
@@ -21,6 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * _handled_total, _msg_received_total and _msg_sent_total with the labels grpc_service, grpc_method,
  * grpc_type and (handled) grpc_code. Every method is reported from zero, each code included, as
  * go-grpc-prometheus pre-registers them. Counting is a map lookup and adder increments per call.
+ *
+ * <p>Also etcd's etcd_network_client_grpc_sent_bytes_total and _received_bytes_total: etcd counts the
+ * protobuf bytes its codec marshals and unmarshals, which are gRPC's uncompressed message sizes, as
+ * its framer and deframer report them to {@link #bytes}' tracer (one shared tracer, no per-call
+ * allocation).
  */
 public final class GrpcMetrics implements ServerInterceptor, MetricSource {
   private static final Status.Code[] CODES = Status.Code.values();
@@ -52,6 +58,29 @@ public final class GrpcMetrics implements ServerInterceptor, MetricSource {
   }
 
   private final Map<String, Method> methods = new ConcurrentHashMap<>();
+  private final LongAdder sentBytes = new LongAdder();
+  private final LongAdder receivedBytes = new LongAdder();
+  private final ServerStreamTracer messageBytes = new ServerStreamTracer() {
+    @Override
+    public void outboundUncompressedSize(long bytes) {
+      sentBytes.add(bytes);
+    }
+
+    @Override
+    public void inboundUncompressedSize(long bytes) {
+      receivedBytes.add(bytes);
+    }
+  };
+
+  /** Counts the bytes of every message the server sends and receives (add it to the server builder). */
+  public ServerStreamTracer.Factory bytes() {
+    return new ServerStreamTracer.Factory() {
+      @Override
+      public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+        return messageBytes;
+      }
+    };
+  }
 
   /** Reports {@code service}'s methods from zero before any call. */
   public void preRegister(ServerServiceDefinition service) {
@@ -94,6 +123,10 @@ public final class GrpcMetrics implements ServerInterceptor, MetricSource {
 
   @Override
   public void collect(MetricSink s) {
+    s.counter("etcd_network_client_grpc_sent_bytes_total", "The total number of bytes sent to grpc clients.",
+        sentBytes.sum());
+    s.counter("etcd_network_client_grpc_received_bytes_total", "The total number of bytes received from grpc clients.",
+        receivedBytes.sum());
     for (Method m : methods.values()) {
       String[] labels = {"grpc_method", m.name, "grpc_service", m.service, "grpc_type", m.type};
       s.counter("grpc_server_started_total", "Total number of RPCs started on the server.", m.started.sum(), labels);

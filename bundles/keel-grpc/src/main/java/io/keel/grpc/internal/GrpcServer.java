@@ -125,6 +125,7 @@ public final class GrpcServer implements AutoCloseable {
         .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .directExecutor()
         .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
+        .addStreamTracerFactory(metrics.bytes())
         .permitKeepAliveTime(1, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .addService(guarded(new KvService(keel.kv()).bindService(), learners, users, metrics))

@@ -99,7 +99,8 @@ class MetricsIT {
           "grpc_server_handled_total", "grpc_server_msg_received_total", "grpc_server_msg_sent_total",
           "process_cpu_seconds_total", "process_resident_memory_bytes", "jvm_memory_used_bytes",
           "etcd_debugging_mvcc_slow_watcher_total", "keel_watch_streams", "keel_watch_queued_responses",
-          "keel_watch_queued_bytes")) {
+          "keel_watch_queued_bytes", "etcd_network_client_grpc_sent_bytes_total",
+          "etcd_network_client_grpc_received_bytes_total")) {
         assertTrue(page.body().contains("\n# TYPE " + name + " "), name + " missing on member " + i);
       }
       // the client port serves the same page, as etcd's does
@@ -302,6 +303,30 @@ class MetricsIT {
       after += Math.max(0, sample(page, "etcd_network_peer_sent_bytes_total{To=\"" + Long.toHexString(id) + "\"}"));
     }
     assertTrue(after >= before + 20_000, "member 0 sent " + before + " -> " + after + " bytes for 20 kB of writes");
+  }
+
+  /**
+   * Client traffic as etcd counts it (the protobuf bytes of each message received and sent): a put of
+   * a 5 kB value is received once, and its get sends it back.
+   */
+  @Test
+  @Order(3)
+  void clientTrafficCountsTheBytesOfEachMessage() {
+    ApplianceProcess m = cluster.member(2);
+    String received = "etcd_network_client_grpc_received_bytes_total";
+    String sent = "etcd_network_client_grpc_sent_bytes_total";
+    String page = get(m.metricsUrl() + "/metrics").body();
+    double receivedBefore = sample(page, received);
+    double sentBefore = sample(page, sent);
+    assertTrue(receivedBefore >= 0 && sentBefore >= 0, "both counters are on the page");
+    String value = "v".repeat(5000);
+    assertTrue(m.etcdctl().run("put", "/client-traffic", value).ok());
+    assertEquals(value, m.etcdctl().run("get", "/client-traffic", "--print-value-only").stdout().strip());
+    page = get(m.metricsUrl() + "/metrics").body();
+    double receivedGrowth = sample(page, received) - receivedBefore;
+    double sentGrowth = sample(page, sent) - sentBefore;
+    assertTrue(receivedGrowth >= 5000 && receivedGrowth < 20_000, "received grew by " + receivedGrowth);
+    assertTrue(sentGrowth >= 5000 && sentGrowth < 20_000, "sent grew by " + sentGrowth);
   }
 
   /** The value of one sample line ("series value"), or -1 if the page has none. */

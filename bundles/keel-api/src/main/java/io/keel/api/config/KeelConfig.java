@@ -53,6 +53,7 @@ public record KeelConfig(
     String discoveryFallback,
     String discoveryProxy,
     int discoveryRetries,
+    V3DiscoverySettings v3Discovery,
     boolean enableV2,
     List<URI> listenMetricsUrls,
     String logLevel,
@@ -65,6 +66,10 @@ public record KeelConfig(
    */
   public static final String CONFLICT_BOOTSTRAP_FLAGS = "multiple discovery or bootstrap flags are set. "
       + "Choose one of \"initial-cluster\", \"discovery\" or \"discovery-srv\"";
+
+  /** etcd 3.6's text of the same error, which names discovery-endpoints: used when that is one of the flags. */
+  public static final String CONFLICT_BOOTSTRAP_FLAGS_V3 = "multiple discovery or bootstrap flags are set. "
+      + "Choose one of \"initial-cluster\", \"discovery\", \"discovery-endpoints\" or \"discovery-srv\"";
 
   /** Every key Keel reads: the attributes of {@link ServerConfig}, in alphabetical order. */
   public static final List<String> KEYS;
@@ -196,17 +201,22 @@ public record KeelConfig(
         throw invalid("discovery", discovery, "expected an http(s) URL such as http://host:2379/v2/keys/discovery/<token>");
       }
     }
+    V3DiscoverySettings v3 = v3Discovery(raw, discoveryProxy);
     Map<String, List<URI>> cluster;
     String token = raw.get("initial-cluster-token");
-    if (!discoverySrv.isEmpty() || !discovery.isEmpty()) {
-      // as etcd: discovery replaces the default initial-cluster; an explicit one (or both kinds) conflicts
-      if (clusterSpec != null || !discoverySrv.isEmpty() && !discovery.isEmpty()) {
-        throw new IllegalArgumentException(CONFLICT_BOOTSTRAP_FLAGS);
+    if (!discoverySrv.isEmpty() || !discovery.isEmpty() || v3.enabled()) {
+      // as etcd: discovery replaces the default initial-cluster; an explicit one (or two kinds) conflicts
+      int kinds = (clusterSpec != null ? 1 : 0) + (discoverySrv.isEmpty() ? 0 : 1) + (discovery.isEmpty() ? 0 : 1)
+          + (v3.enabled() ? 1 : 0);
+      if (kinds > 1) {
+        throw new IllegalArgumentException(v3.enabled() ? CONFLICT_BOOTSTRAP_FLAGS_V3 : CONFLICT_BOOTSTRAP_FLAGS);
       }
       // decided at the first start (keel-bootstrap), from DNS or the discovery service
       cluster = Map.of();
       if (!discovery.isEmpty()) {
         token = discovery; // etcd's PeerURLsMapAndToken: the discovery URL is the cluster token
+      } else if (v3.enabled()) {
+        token = v3.token(); // and with v3 discovery, the discovery token
       }
     } else {
       cluster = initialCluster(clusterSpec == null ? defaultCluster(name, advertisePeer) : clusterSpec);
@@ -270,8 +280,53 @@ public record KeelConfig(
     return new KeelConfig(name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, cluster,
         state, token, heartbeat, election, snapshotCount, maxRequest, maxTxnOps, quota, progressNotifyMs,
         discoverySrv, discoverySrvName, dnsServer, clientTls, peerTls, authToken, authTokenTtl, bcryptCost,
-        discovery, fallback, discoveryProxy, discoveryRetries, enableV2, listenMetrics, logLevel, compactionMode,
+        discovery, fallback, discoveryProxy, discoveryRetries, v3, enableV2, listenMetrics, logLevel, compactionMode,
         retention);
+  }
+
+  /**
+   * etcd 3.6's v3 discovery settings with its checks (embed.Config.Validate): token and endpoints
+   * come together, no endpoint is empty, and the v2 discovery-proxy is not mixed in. An endpoint
+   * without a scheme is http://, as etcd's client takes it.
+   */
+  private static V3DiscoverySettings v3Discovery(Map<String, String> raw, String discoveryProxy) {
+    String token = raw.getOrDefault("discovery-token", "");
+    String list = raw.getOrDefault("discovery-endpoints", "");
+    String user = raw.getOrDefault("discovery-user", "");
+    String password = raw.getOrDefault("discovery-password", "");
+    List<URI> endpoints = new ArrayList<>();
+    if (!list.isEmpty()) {
+      for (String e : list.split(",", -1)) {
+        String ep = e.trim();
+        if (ep.isEmpty()) {
+          throw new IllegalArgumentException("--discovery-endpoints must not contain empty endpoints");
+        }
+        URI u;
+        try {
+          u = new URI(ep.contains("://") ? ep : "http://" + ep);
+        } catch (Exception bad) {
+          throw invalid("discovery-endpoints", ep, "expected host:port or http(s)://host:port");
+        }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0) {
+          throw invalid("discovery-endpoints", ep, "expected host:port or http(s)://host:port");
+        }
+        endpoints.add(URI.create(u.getScheme() + "://" + u.getRawAuthority()));
+      }
+    }
+    boolean anyV3 = !token.isEmpty() || !endpoints.isEmpty() || !user.isEmpty() || !password.isEmpty();
+    if (anyV3 && !discoveryProxy.isEmpty()) {
+      throw new IllegalArgumentException("both v2 discovery settings (discovery, discovery-proxy) and v3 discovery "
+          + "settings (discovery-token, discovery-endpoints, discovery-cert, discovery-key, discovery-cacert, "
+          + "discovery-user, discovery-password) are set");
+    }
+    if (token.isEmpty() != endpoints.isEmpty()) {
+      throw new IllegalArgumentException("both --discovery-token and --discovery-endpoints must be set");
+    }
+    if (!password.isEmpty() && user.isEmpty()) {
+      throw invalid("discovery-password", "(hidden)", "discovery-user must be set too");
+    }
+    return new V3DiscoverySettings(token, endpoints, duration(raw, "discovery-dial-timeout"),
+        duration(raw, "discovery-request-timeout"), user, password);
   }
 
   /** etcd's log levels (logutil.ConvertToZapLevel); anything else is refused. */
@@ -325,7 +380,7 @@ public record KeelConfig(
         java.util.Collections.unmodifiableMap(copy), initialClusterState, initialClusterToken, heartbeatIntervalMs,
         electionTimeoutMs, snapshotCount, maxRequestBytes, maxTxnOps, quotaBackendBytes, watchProgressNotifyIntervalMs,
         discoverySrv, discoverySrvName, discoveryDnsServer, clientTls, peerTls, authToken, authTokenTtlSeconds,
-        bcryptCost, discovery, discoveryFallback, discoveryProxy, discoveryRetries, enableV2, listenMetricsUrls,
+        bcryptCost, discovery, discoveryFallback, discoveryProxy, discoveryRetries, v3Discovery, enableV2, listenMetricsUrls,
         logLevel, autoCompactionMode, autoCompactionRetention);
   }
 

@@ -185,6 +185,31 @@ public @interface ServerConfig {
       description = "Keel only: how many times discovery retries an unreachable discovery service (backing off 2 s, 4 s, 8 s ... up to 256 s, as etcd) before it fails.")
   String discovery$_$retries() default "8";
 
+  @AttributeDefinition(name = "discovery-token", required = false,
+      description = "etcd 3.6's v3 discovery: the token of the new cluster; members register under /_etcd/registry/<token>/ "
+          + "on the discovery-endpoints cluster, where /_etcd/registry/<token>/_config/size holds the size. It also serves as "
+          + "the cluster token. Requires discovery-endpoints; excludes initial-cluster, discovery and discovery-srv.")
+  String discovery$_$token() default "";
+
+  @AttributeDefinition(name = "discovery-endpoints", required = false,
+      description = "v3 discovery: client URLs (or host:port) of the etcd or Keel cluster that serves as the discovery service, "
+          + "comma-separated; reached through their v3 JSON gateway on the client port.")
+  String discovery$_$endpoints() default "";
+
+  @AttributeDefinition(name = "discovery-dial-timeout", description = "v3 discovery: timeout to connect to an endpoint.")
+  String discovery$_$dial$_$timeout() default "2s";
+
+  @AttributeDefinition(name = "discovery-request-timeout",
+      description = "v3 discovery: timeout of one request to the discovery service (not of the wait for the other members).")
+  String discovery$_$request$_$timeout() default "5s";
+
+  @AttributeDefinition(name = "discovery-user", required = false,
+      description = "v3 discovery: user to authenticate as on the discovery service, when it has auth enabled.")
+  String discovery$_$user() default "";
+
+  @AttributeDefinition(name = "discovery-password", required = false, description = "v3 discovery: discovery-user's password.")
+  String discovery$_$password() default "";
+
   @AttributeDefinition(name = "enable-v2",
       description = "Serve the etcd v2 API (/v2/keys, /v2/members, /v2/machines, /v2/stats) on the client port (true or false).")
   String enable$_$v2() default "false";

@@ -97,7 +97,9 @@ class KeelConfigTest {
 
   @Test
   void everyKeyIsAServerConfigAttribute() {
-    assertEquals(46, KeelConfig.KEYS.size());
+    assertEquals(52, KeelConfig.KEYS.size());
+    assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("discovery-token", "discovery-endpoints", "discovery-dial-timeout",
+        "discovery-request-timeout", "discovery-user", "discovery-password")), KeelConfig.KEYS.toString());
     assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("discovery", "discovery-fallback", "discovery-proxy", "discovery-retries", "enable-v2")));
     assertTrue(KeelConfig.KEYS.contains("listen-metrics-urls"), KeelConfig.KEYS.toString());
     assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("log-level", "auto-compaction-mode", "auto-compaction-retention")));
@@ -120,6 +122,40 @@ class KeelConfigTest {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> KeelConfig.from(Map.of("discovery-dns-server", "nohostport"), Map.of()));
     assertEquals("127.0.0.1:5353", KeelConfig.from(Map.of("discovery-dns-server", "127.0.0.1:5353"), Map.of()).discoveryDnsServer());
+  }
+
+  @Test
+  void v3DiscoveryTokenIsTheClusterTokenAndHasEtcd36sChecks() {
+    KeelConfig d = KeelConfig.from(Map.of("discovery-token", "tok", "discovery-endpoints", "127.0.0.1:2379, https://h:2379"),
+        Map.of());
+    assertEquals("tok", d.initialClusterToken());
+    assertEquals(Map.of(), d.initialCluster());
+    assertEquals(java.util.List.of(java.net.URI.create("http://127.0.0.1:2379"), java.net.URI.create("https://h:2379")),
+        d.v3Discovery().endpoints());
+    assertEquals(2000, d.v3Discovery().dialTimeoutMs());
+    assertEquals(5000, d.v3Discovery().requestTimeoutMs());
+    assertTrue(!KeelConfig.from(Map.of(), Map.of()).v3Discovery().enabled());
+    Map<Map<String, String>, String> refused = Map.of(
+        Map.of("discovery-token", "tok"), "both --discovery-token and --discovery-endpoints must be set",
+        Map.of("discovery-endpoints", "127.0.0.1:2379"), "both --discovery-token and --discovery-endpoints must be set",
+        Map.of("discovery-token", "tok", "discovery-endpoints", "127.0.0.1:2379,"),
+        "--discovery-endpoints must not contain empty endpoints",
+        Map.of("discovery-token", "tok", "discovery-endpoints", "127.0.0.1:2379", "initial-cluster", "a=http://h:2380"),
+        KeelConfig.CONFLICT_BOOTSTRAP_FLAGS_V3,
+        Map.of("discovery-token", "tok", "discovery-endpoints", "127.0.0.1:2379", "discovery-srv", "example.com"),
+        KeelConfig.CONFLICT_BOOTSTRAP_FLAGS_V3,
+        Map.of("discovery-token", "tok", "discovery-endpoints", "127.0.0.1:2379", "discovery-proxy", "127.0.0.1:3128"),
+        "both v2 discovery settings (discovery, discovery-proxy) and v3 discovery settings (discovery-token, "
+            + "discovery-endpoints, discovery-cert, discovery-key, discovery-cacert, discovery-user, discovery-password) are set");
+    refused.forEach((conflict, message) -> {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> KeelConfig.from(conflict, Map.of()), conflict.toString());
+      assertEquals(message, e.getMessage());
+    });
+    IllegalArgumentException scheme = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> KeelConfig.from(Map.of("discovery-token", "tok", "discovery-endpoints", "unix:///x"), Map.of()));
+    assertTrue(scheme.getMessage().startsWith("invalid configuration: discovery-endpoints="), scheme.getMessage());
+    assertTrue(!d.v3Discovery().toString().contains("password"), "no password in the printed settings");
   }
 
   @Test

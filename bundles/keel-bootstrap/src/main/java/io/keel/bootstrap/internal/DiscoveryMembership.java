@@ -5,6 +5,7 @@ import io.keel.api.bootstrap.MemberIds;
 import io.keel.api.config.KeelConfig;
 import io.keel.bootstrap.internal.discovery.DiscoveryKeys;
 import io.keel.bootstrap.internal.discovery.HttpDiscoveryKeys;
+import io.keel.bootstrap.internal.discovery.Backoff;
 import io.keel.bootstrap.internal.discovery.V2Discovery;
 import java.io.IOException;
 import java.net.URI;
@@ -21,9 +22,9 @@ import java.util.Map;
  */
 public final class DiscoveryMembership implements InitialMembership {
   private final DiscoveryKeys keys;
-  private final V2Discovery.Sleeper sleeper;
+  private final Backoff.Sleeper sleeper;
 
-  public DiscoveryMembership(DiscoveryKeys keys, V2Discovery.Sleeper sleeper) {
+  public DiscoveryMembership(DiscoveryKeys keys, Backoff.Sleeper sleeper) {
     this.keys = keys;
     this.sleeper = sleeper;
   }
@@ -38,12 +39,20 @@ public final class DiscoveryMembership implements InitialMembership {
   @Override
   public Map<String, List<URI>> initialCluster(KeelConfig config) throws IOException {
     long id = MemberIds.memberId(config.initialAdvertisePeerUrls(), config.initialClusterToken());
+    V2Discovery discovery = new V2Discovery(keys, URI.create(config.discovery()), id, config.discoveryRetries(), sleeper);
+    return discovery.joinCluster(registration(config));
+  }
+
+  /**
+   * What a member registers with either discovery protocol: {@code name=peerURL} for each advertised
+   * peer URL, sorted and comma-joined, as etcd's URLsMap.String() prints its one-member map.
+   */
+  static String registration(KeelConfig config) {
     List<String> pairs = new ArrayList<>();
     for (URI u : config.initialAdvertisePeerUrls()) {
       pairs.add(config.name() + "=" + u);
     }
     pairs.sort(null);
-    V2Discovery discovery = new V2Discovery(keys, URI.create(config.discovery()), id, config.discoveryRetries(), sleeper);
-    return discovery.joinCluster(String.join(",", pairs));
+    return String.join(",", pairs);
   }
 }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Picks the strategy the flags ask for, as etcd's PeerURLsMapAndToken does: discovery (URL), else
- * discovery-srv, else static. (Conflicting flags never get here: KeelConfig refuses them with etcd's text.)
+ * v3 discovery (discovery-endpoints, etcd 3.6), else discovery-srv, else static. (Conflicting flags never get here: KeelConfig refuses them with etcd's text.)
  */
 public final class Strategies implements InitialMembership {
   private static final Logger LOG = LoggerFactory.getLogger(Strategies.class);
@@ -23,6 +23,13 @@ public final class Strategies implements InitialMembership {
           config.discoveryProxy().isEmpty() ? "none" : config.discoveryProxy());
       Map<String, List<URI>> cluster = DiscoveryMembership.forConfig(config).initialCluster(config);
       LOG.info("bootstrap strategy=discovery members={}", cluster);
+      return cluster;
+    }
+    if (config.v3Discovery().enabled()) {
+      LOG.info("bootstrap strategy=v3-discovery token={} endpoints={}", config.v3Discovery().token(),
+          config.v3Discovery().endpoints());
+      Map<String, List<URI>> cluster = V3DiscoveryMembership.forConfig(config).initialCluster(config);
+      LOG.info("bootstrap strategy=v3-discovery members={}", cluster);
       return cluster;
     }
     if (!config.discoverySrv().isEmpty()) {

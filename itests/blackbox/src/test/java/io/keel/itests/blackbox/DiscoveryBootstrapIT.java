@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * Bootstrap by discovery URL (etcd's v2 discovery protocol) with real processes: a real etcd 3.4
  * with --enable-v2 on free loopback ports is the discovery service, the size key is created as
  * etcd's clustering guide does ({@code PUT .../_config/size value=3}), and Keel appliances are
- * started with only {@code --name} and {@code --discovery}.
+ * started with only {@code --name} and {@code --discovery}. And etcd 3.6's v3 discovery
+ * ({@code --discovery-token}, {@code --discovery-endpoints}) against the same real etcd and against
+ * a running Keel member: the size key put with etcdctl, as etcd 3.6's guide does.
  */
 class DiscoveryBootstrapIT {
   private static final boolean KEEL = ApplianceProcess.SERVER == ApplianceProcess.Server.KEEL;
@@ -126,6 +128,68 @@ class DiscoveryBootstrapIT {
     assertNotNull(exit, "still running\n" + fourth.diagnostics());
     assertNotEquals(0, exit.intValue(), fourth.diagnostics());
     assertTrue(fourth.output().contains("failed to join discovery cluster (discovery: cluster is full)"), fourth.diagnostics());
+  }
+
+  @Test
+  void v3DiscoveryFromARealEtcdFormsOneClusterAndAFourthIsRefused() throws Exception {
+    Assumptions.assumeTrue(KEEL, "etcd 3.4 has no v3 discovery");
+    v3DiscoveryFormsOneClusterAndAFourthIsRefused(service.substring("http://".length()), "from-etcd");
+  }
+
+  @Test
+  void v3DiscoveryFromARunningKeelMemberFormsOneClusterAndAFourthIsRefused() throws Exception {
+    Assumptions.assumeTrue(KEEL, "etcd 3.4 has no v3 discovery");
+    ApplianceProcess registry = member().start("--name=registry").awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+    v3DiscoveryFormsOneClusterAndAFourthIsRefused(registry.clientEndpoint(), "from-keel");
+  }
+
+  private void v3DiscoveryFormsOneClusterAndAFourthIsRefused(String endpoint, String token) {
+    Etcdctl registry = new Etcdctl(endpoint);
+    String prefix = "/_etcd/registry/" + token;
+    assertTrue(registry.run("put", prefix + "/_config/size", "3").ok());
+    String[] flags = {"--discovery-token=" + token, "--discovery-endpoints=http://" + endpoint};
+    List<ApplianceProcess> three = List.of(member(), member(), member());
+    for (int i = 0; i < 3; i++) {
+      three.get(i).start("--name=v" + i, flags[0], flags[1]);
+    }
+    for (ApplianceProcess m : three) {
+      m.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+    }
+    Etcdctl all = new Etcdctl(three.stream().map(ApplianceProcess::clientEndpoint).collect(Collectors.joining(",")));
+    List<Member> members = all.memberList();
+    assertEquals(Set.of("v0", "v1", "v2"), members.stream().map(Member::name).collect(Collectors.toCollection(TreeSet::new)),
+        three.get(0).diagnostics());
+    assertEquals(three.stream().map(ApplianceProcess::peerUrl).sorted().toList(),
+        members.stream().flatMap(m -> m.peerUrls().stream()).sorted().toList());
+    assertTrue(three.get(1).etcdctl().run("put", "/v3disco/k", "v").ok());
+    assertEquals("v", three.get(2).etcdctl().run("get", "/v3disco/k", "--print-value-only").stdout().trim());
+    // each registered under its member ID in hex, the value etcd registers: name=peerURL
+    for (Member m : members) {
+      String key = prefix + "/members/" + Long.toHexString(m.id());
+      assertEquals(m.name() + "=" + m.peerUrls().get(0),
+          registry.run("get", key, "--print-value-only").stdout().trim(), key);
+    }
+
+    ApplianceProcess fourth = member();
+    fourth.start("--name=v3", flags[0], flags[1]);
+    Integer exit = fourth.awaitExit(ApplianceProcess.BOOT_TIMEOUT);
+    assertNotNull(exit, "still running\n" + fourth.diagnostics());
+    assertNotEquals(0, exit.intValue(), fourth.diagnostics());
+    assertTrue(fourth.output().contains("failed to join discovery cluster (discovery: cluster is full)"), fourth.diagnostics());
+    assertEquals(3, registry.run("get", prefix + "/members/", "--prefix", "--keys-only").stdout().lines()
+        .filter(l -> !l.isBlank()).count(), "the refused member did not register");
+  }
+
+  @Test
+  void v3DiscoveryWithItsServiceDownIsRetriedABoundedNumberOfTimesThenAClearError() {
+    Assumptions.assumeTrue(KEEL, "etcd 3.4 has no v3 discovery");
+    ApplianceProcess m = member();
+    m.start("--name=v0", "--discovery-token=gone", "--discovery-endpoints=127.0.0.1:" + Ports.free(), "--discovery-retries=1");
+    Integer exit = m.awaitExit(ApplianceProcess.BOOT_TIMEOUT);
+    assertNotNull(exit, "still running\n" + m.diagnostics());
+    assertEquals(1, exit.intValue(), m.diagnostics());
+    assertTrue(m.output().contains("failed to join discovery cluster (discovery: too many retries): gave up after 1 retries"),
+        m.diagnostics());
   }
 
   @Test

@@ -42,53 +42,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class V2Discovery {
   private static final Logger LOG = LoggerFactory.getLogger(V2Discovery.class);
-  private static final int MAX_EXPONENTIAL_RETRIES = 8;
 
   public static final String ERR_SIZE_NOT_FOUND = "discovery: size key not found";
   public static final String ERR_BAD_SIZE_KEY = "discovery: size key is bad";
   public static final String ERR_DUPLICATE_ID = "discovery: found duplicate id";
   public static final String ERR_DUPLICATE_NAME = "discovery: found duplicate name";
   public static final String ERR_FULL_CLUSTER = "discovery: cluster is full";
-  public static final String ERR_TOO_MANY_RETRIES = "discovery: too many retries";
+  public static final String ERR_TOO_MANY_RETRIES = Backoff.ERR_TOO_MANY_RETRIES;
   public static final String ERR_BAD_ENDPOINT = "discovery: bad discovery endpoint";
   public static final String ERR_INVALID_URL = "discovery: invalid URL";
-
-  /** Waits between retries; real sleep in production, recorded in tests. */
-  public interface Sleeper {
-    void sleep(long millis) throws InterruptedException;
-  }
-
-  /** A failure of the protocol: {@code reason} is etcd's error text (ErrFullCluster ...). */
-  public static final class DiscoveryException extends IOException {
-    public final String reason;
-
-    DiscoveryException(String reason, String detail) {
-      super("failed to join discovery cluster (" + reason + ")" + (detail == null ? "" : ": " + detail));
-      this.reason = reason;
-    }
-  }
 
   private final DiscoveryKeys keys;
   private final URI url;
   private final String token;
   private final String selfKey;
-  private final int maxRetries;
-  private final Sleeper sleeper;
-  private int retries;
-  private IOException lastCause;
+  private final Backoff backoff;
 
   /**
    * @param url the discovery URL (shown in logs)
    * @param memberId this member's ID, computed with the discovery URL as cluster token
    */
-  public V2Discovery(DiscoveryKeys keys, URI url, long memberId, int maxRetries, Sleeper sleeper) {
+  public V2Discovery(DiscoveryKeys keys, URI url, long memberId, int maxRetries, Backoff.Sleeper sleeper) {
     this.keys = keys;
     this.url = url;
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     this.token = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     this.selfKey = (token.equals("/") ? "" : token) + "/" + Long.toHexString(memberId);
-    this.maxRetries = maxRetries;
-    this.sleeper = sleeper;
+    this.backoff = new Backoff(url.toString(), maxRetries, sleeper);
   }
 
   private record Check(List<Node> nodes, long size, long index) {}
@@ -204,21 +184,7 @@ public final class V2Discovery {
   }
 
   private void backOff(String step, IOException cause) throws IOException {
-    lastCause = cause;
-    if (retries >= maxRetries) {
-      throw new DiscoveryException(ERR_TOO_MANY_RETRIES, "gave up after " + retries + " retries; last error: "
-          + lastCause.getMessage());
-    }
-    retries++;
-    long seconds = 1L << Math.min(retries, MAX_EXPONENTIAL_RETRIES);
-    LOG.warn("discovery service unreachable, retrying url={} reason={} backoff={}s retry={}/{} error={}", url, step,
-        seconds, retries, maxRetries, cause.getMessage());
-    try {
-      sleeper.sleep(seconds * 1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting to retry the discovery service", e);
-    }
+    backoff.retry(step, cause);
   }
 
   /** etcd's nodesToCluster plus the duplicate-URL check of NewServer. */

@@ -38,7 +38,7 @@ class V2DiscoveryTest {
     keys.put(TOKEN + "/_config/size", "2");
     keys.put(TOKEN + "/aa", "a=http://127.0.0.1:1");
     keys.put(TOKEN + "/bb", "b=http://127.0.0.1:2");
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xccL).joinCluster("c=http://127.0.0.1:3"));
     assertEquals("discovery: cluster is full", e.reason);
     assertEquals("failed to join discovery cluster (discovery: cluster is full)", e.getMessage());
@@ -49,7 +49,7 @@ class V2DiscoveryTest {
   void anIdAlreadyRegisteredIsADuplicateId() {
     keys.put(TOKEN + "/_config/size", "3");
     keys.put(TOKEN + "/aa", "a=http://127.0.0.1:1");
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xaaL).joinCluster("a=http://127.0.0.1:1"));
     assertEquals("discovery: found duplicate id", e.reason);
   }
@@ -58,14 +58,14 @@ class V2DiscoveryTest {
   void twoMembersWithOneNameAreADuplicateName() {
     keys.put(TOKEN + "/_config/size", "2");
     keys.put(TOKEN + "/aa", "a=http://127.0.0.1:1");
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xbbL).joinCluster("a=http://127.0.0.1:2"));
     assertEquals("discovery: found duplicate name", e.reason);
   }
 
   @Test
   void noSizeKeyFailsAtOnce() {
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xaaL).joinCluster("a=http://127.0.0.1:1"));
     assertEquals("discovery: size key not found", e.reason);
     assertEquals(List.of(), slept);
@@ -74,7 +74,7 @@ class V2DiscoveryTest {
   @Test
   void aSizeThatIsNoNumberIsABadSizeKey() {
     keys.put(TOKEN + "/_config/size", "three");
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xaaL).joinCluster("a=http://127.0.0.1:1"));
     assertEquals("discovery: size key is bad", e.reason);
   }
@@ -82,7 +82,7 @@ class V2DiscoveryTest {
   @Test
   void anUnreachableServiceIsRetriedWithExponentialBackOffThenGivenUp() {
     keys.downFor = 100;
-    V2Discovery.DiscoveryException e = assertThrows(V2Discovery.DiscoveryException.class,
+    DiscoveryException e = assertThrows(DiscoveryException.class,
         () -> member(0xaaL).joinCluster("a=http://127.0.0.1:1"));
     assertEquals("discovery: too many retries", e.reason);
     assertTrue(e.getMessage().contains("connection refused"), e.getMessage());

@@ -238,6 +238,11 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
   }
 
   @Override
+  public long v2Index() {
+    return m.raft.v2().index();
+  }
+
+  @Override
   public long v2RaftIndex() {
     return m.raft.appliedIndex();
   }

@@ -27,6 +27,9 @@ public interface V2Keys {
    */
   V2Watch v2Watch(String path, boolean recursive, boolean stream, long sinceIndex, Consumer<V2Event> sink) throws V2Error;
 
+  /** This member's v2 store index, read locally at once (a watch's X-Etcd-Index). */
+  long v2Index();
+
   /** The member's applied Raft index (X-Raft-Index). */
   long v2RaftIndex();
 

@@ -76,6 +76,14 @@ final class ApplianceCluster implements ClusterUnderTest {
     return this;
   }
 
+  /** Every member is started with {@code flags} too (e.g. --enable-v2=true). */
+  ApplianceCluster withFlags(String... flags) {
+    List<String> all = new ArrayList<>(extraFlags);
+    all.addAll(List.of(flags));
+    extraFlags = List.copyOf(all);
+    return this;
+  }
+
   /** The flags of member {@code i} for a new cluster of every member created so far. */
   String[] bootstrapFlags(int i) {
     List<String> flags = new ArrayList<>(List.of("--name=m" + i, "--initial-cluster=" + initialCluster(),

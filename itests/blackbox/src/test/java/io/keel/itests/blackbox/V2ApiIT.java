@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * etcd's v2 API (enable-v2) against real etcd 3.4: the same {@code ETCDCTL_API=2 etcdctl} commands
  * against a Keel appliance with {@code --enable-v2} and a real etcd with {@code --enable-v2} (one
  * member each) print the same, member IDs, URLs and indexes normalized; without the flag both fail
- * alike. Then Keel as a discovery service: three real etcd members bootstrap with {@code --discovery}
- * pointed at the Keel node.
+ * alike. The same against three members each, with runtime reconfiguration through the v2 members
+ * API (etcdctl v2 member add, update, remove). Then Keel as a discovery service: three real etcd
+ * members bootstrap with {@code --discovery} pointed at the Keel node.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class V2ApiIT {
@@ -182,6 +183,110 @@ class V2ApiIT {
         watch.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Three members each, Keel's and etcd's, both with --enable-v2: keys, member list, cluster-health,
+   * and the v2 members API through etcdctl (a fourth member added but never started, its peer URL
+   * updated, then removed; a second add with a URL in use, and the removal of an unknown ID). Member
+   * IDs differ by nature, so lines listing members are compared sorted, and the IDs a step needs
+   * (the added member's) are read from the cluster's own answer.
+   */
+  @Test
+  void threeMembersAnswerEtcdctlV2AsThreeEtcdMembersDo() throws Exception {
+    ApplianceCluster cluster = ApplianceCluster.create("v2three", 3).withFlags("--enable-v2=true").startNew();
+    try {
+      List<String> etcdClients = new ArrayList<>();
+      List<String> etcdPeers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        etcdClients.add("http://127.0.0.1:" + Ports.free());
+        etcdPeers.add("http://127.0.0.1:" + Ports.free());
+      }
+      StringBuilder initial = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        initial.append(i == 0 ? "" : ",").append("m").append(i).append('=').append(etcdPeers.get(i));
+      }
+      for (int i = 0; i < 3; i++) {
+        etcdProcess("m" + i, etcdClients.get(i), etcdPeers.get(i), List.of("--enable-v2",
+            "--initial-cluster=" + initial, "--initial-cluster-token=v2three"));
+      }
+      String etcdEndpoints = String.join(",", etcdClients);
+      Etcdctl etcds = new Etcdctl(etcdEndpoints.replace("http://", ""));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!etcds.healthy()) {
+        assertTrue(System.nanoTime() < deadline, "three etcd members did not start: " + log("m0"));
+        Thread.sleep(200);
+      }
+      // etcd refuses a member add (strict-reconfig-check, "unhealthy cluster": HTTP 500, which etcdctl v2
+      // shows as "has no leader") until every voter has been connected for its HealthInterval, 5 s
+      Thread.sleep(6000);
+      String keelEndpoints = "http://" + cluster.endpoints().replace(",", ",http://");
+      String unused = "http://127.0.0.1:" + Ports.free();
+      String moved = "http://127.0.0.1:" + Ports.free();
+      assertEquals(threeMemberTranscript(etcdEndpoints, etcdPeers.get(0), unused, moved),
+          threeMemberTranscript(keelEndpoints, cluster.member(0).peerUrl(), unused, moved));
+    } finally {
+      cluster.close();
+    }
+  }
+
+  private static String threeMemberTranscript(String endpoints, String peerInUse, String unused, String moved)
+      throws Exception {
+    StringBuilder said = new StringBuilder();
+    String added = null;
+    // the add of a URL in use comes first: with a voter added but not started, etcd refuses any add as
+    // an unhealthy cluster before it looks at the URL
+    String[][] script = {{"member", "list"}, {"cluster-health"}, {"set", "/three/a", "1"}, {"get", "/three/a"},
+        {"ls", "/three"}, {"member", "add", "m4", "IN_USE"}, {"member", "add", "m3", unused}, {"member", "list"},
+        {"member", "update", "ADDED", moved}, {"member", "list"}, {"member", "remove", "ADDED"}, {"member", "list"},
+        {"member", "remove", "ADDED"}, {"member", "remove", "123abc"}, {"cluster-health"}};
+    for (String[] step : script) {
+      String[] args = step.clone();
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("ADDED")) {
+          args[i] = added;
+        } else if (args[i].equals("IN_USE")) {
+          args[i] = peerInUse;
+        }
+      }
+      String out = v2(endpoints, args);
+      if (step.length > 1 && step[1].equals("add") && step[2].equals("m3")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("with ID ([0-9a-f]+) to cluster").matcher(out);
+        assertTrue(m.find(), out);
+        added = m.group(1);
+      }
+      said.append("$ etcdctl ").append(String.join(" ", step)).append('\n').append(membersSorted(normalize(out)));
+    }
+    return said.toString();
+  }
+
+  /**
+   * Lines naming members sorted (their order follows the IDs), and ETCD_INITIAL_CLUSTER's entries too;
+   * which member leads is chance, so member list's isLeader flags become a count of leaders.
+   */
+  private static String membersSorted(String s) {
+    List<String> lines = new ArrayList<>(s.lines().toList());
+    java.util.function.Predicate<String> member = l -> l.startsWith("ID: name=") || l.startsWith("ID[unstarted]: ")
+        || l.startsWith("member ID ");
+    long leaders = lines.stream().filter(l -> member.test(l) && l.endsWith(" isLeader=true")).count();
+    List<String> members = lines.stream().filter(member).map(l -> l.replaceAll(" isLeader=(true|false)$", ""))
+        .sorted().toList();
+    List<String> out = new ArrayList<>();
+    int next = 0;
+    for (String l : lines) {
+      if (member.test(l)) {
+        out.add(members.get(next++));
+        if (next == members.size() && lines.stream().anyMatch(x -> x.contains(" isLeader="))) {
+          out.add("(leaders: " + leaders + ")");
+        }
+      } else if (l.startsWith("ETCD_INITIAL_CLUSTER=\"")) {
+        String entries = l.substring("ETCD_INITIAL_CLUSTER=\"".length(), l.length() - 1);
+        out.add("ETCD_INITIAL_CLUSTER=\"" + String.join(",", new TreeSet<>(List.of(entries.split(",")))) + "\"");
+      } else {
+        out.add(l);
+      }
+    }
+    return String.join("\n", out) + "\n";
   }
 
   @Test

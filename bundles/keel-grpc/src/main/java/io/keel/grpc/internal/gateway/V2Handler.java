@@ -79,25 +79,7 @@ final class V2Handler {
         }
         respond(HttpResponses.of(HttpResponseStatus.OK, HttpResponses.TEXT, sb.toString()));
       }
-      case "/v2/members", "/v2/members/" -> {
-        if (!HttpMethod.GET.equals(method)) {
-          respond(notAllowed("GET"));
-          return null;
-        }
-        ObjectNode o = V2Json.JSON.createObjectNode();
-        ArrayNode a = o.putArray("members");
-        cluster.members().forEach(m -> a.add(member(m)));
-        respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, o.toString() + "\n")));
-      }
-      case "/v2/members/leader" -> {
-        long leader = maintenance.status().leader();
-        Member m = cluster.members().stream().filter(x -> x.id() == leader).findFirst().orElse(null);
-        if (m == null) {
-          respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, V2Json.httpError("During Leader Election")));
-        } else {
-          respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, member(m).toString() + "\n")));
-        }
-      }
+      case "/v2/members", "/v2/members/" -> members(request, "");
       case "/v2/stats/store" -> {
         ObjectNode o = V2Json.JSON.createObjectNode();
         keys.v2StoreStats().forEach(o::put);
@@ -118,9 +100,103 @@ final class V2Handler {
             .forEach(m -> followers.putObject(Long.toHexString(m.id())));
         respond(HttpResponses.json(HttpResponseStatus.OK, o.toString()));
       }
-      default -> respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+      default -> {
+        if (path.startsWith("/v2/members/")) {
+          members(request, path.substring("/v2/members/".length()));
+        } else {
+          respond(HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+        }
+      }
     }
     return null;
+  }
+
+  // ---------------------------------------------------------------- /v2/members
+
+  /**
+   * etcd 3.4's membersHandler: GET lists (or names the leader), POST {"peerURLs":[...]} adds a member
+   * (201 and the member), PUT /v2/members/ID {"peerURLs":[...]} updates its peer URLs and DELETE
+   * /v2/members/ID removes it (204 each); a peer URL in use is 409, an unknown ID 404.
+   */
+  private void members(FullHttpRequest request, String rest) {
+    HttpMethod method = request.method();
+    if (!List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PUT).contains(method)) {
+      respond(notAllowed("GET,POST,DELETE,PUT"));
+      return;
+    }
+    if (HttpMethod.GET.equals(method)) {
+      if (rest.isEmpty()) {
+        ObjectNode o = V2Json.JSON.createObjectNode();
+        ArrayNode a = o.putArray("members");
+        cluster.members().forEach(m -> a.add(member(m)));
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, o.toString() + "\n")));
+      } else if (rest.equals("leader")) {
+        long leader = maintenance.status().leader();
+        Member m = cluster.members().stream().filter(x -> x.id() == leader).findFirst().orElse(null);
+        if (m == null) {
+          respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, V2Json.httpError("During Leader Election")));
+        } else {
+          respond(withCluster(HttpResponses.json(HttpResponseStatus.OK, member(m).toString() + "\n")));
+        }
+      } else {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.NOT_FOUND, V2Json.httpError("Not found"))));
+      }
+      return;
+    }
+    long id = 0;
+    if (!HttpMethod.POST.equals(method)) {
+      if (rest.isEmpty()) {
+        respond(withCluster(HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed")));
+        return;
+      }
+      try {
+        id = Long.parseUnsignedLong(rest, 16);
+      } catch (NumberFormatException e) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.NOT_FOUND, V2Json.httpError("No such member: " + rest))));
+        return;
+      }
+    }
+    List<String> peerUrls = List.of();
+    if (!HttpMethod.DELETE.equals(method)) {
+      String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+      int semicolon = type.indexOf(';');
+      String mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+      if (!mediaType.equals("application/json")) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            V2Json.httpError("Bad Content-Type " + mediaType + ", accept application/json"))));
+        return;
+      }
+      try {
+        peerUrls = V2Json.peerUrls(request.content().toString(StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.BAD_REQUEST, V2Json.httpError(e.getMessage()))));
+        return;
+      }
+    }
+    String hexId = Long.toHexString(id);
+    var change = HttpMethod.POST.equals(method) ? cluster.memberAdd(peerUrls, false)
+        : HttpMethod.PUT.equals(method) ? cluster.memberUpdate(id, peerUrls) : cluster.memberRemove(id);
+    change.whenComplete((c, err) -> ctx.executor().execute(() -> {
+      if (err == null) {
+        respond(withCluster(HttpMethod.POST.equals(method)
+            ? HttpResponses.json(HttpResponseStatus.CREATED, member(c.member()).toString() + "\n")
+            : HttpResponses.of(HttpResponseStatus.NO_CONTENT, HttpResponses.TEXT, "")));
+        return;
+      }
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      io.keel.api.EtcdError e = cause instanceof io.keel.api.EtcdException ee ? ee.error() : null;
+      if (e == io.keel.api.EtcdError.PEER_URL_EXIST) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.CONFLICT, V2Json.httpError("membership: peerURL exists"))));
+      } else if (e == io.keel.api.EtcdError.MEMBER_EXIST) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.CONFLICT, V2Json.httpError("membership: ID exists"))));
+      } else if (e == io.keel.api.EtcdError.MEMBER_NOT_FOUND) {
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.NOT_FOUND, V2Json.httpError("No such member: " + hexId))));
+      } else {
+        org.slf4j.LoggerFactory.getLogger(V2Handler.class).warn("v2 members {} failed: {}", method, cause.toString());
+        respond(withCluster(HttpResponses.json(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            V2Json.httpError("Internal Server Error"))));
+      }
+    }));
   }
 
   private ObjectNode self() {
@@ -229,7 +305,7 @@ final class V2Handler {
         done.run();
       }
     });
-    long index = currentIndex();
+    long index = keys.v2Index();
     // registered first (an outdated index fails here, before any header), events queue behind the
     // headers, which go out at once as etcd's handleKeyWatch flushes them before the first event
     V2Keys.V2Watch w = keys.v2Watch(path, recursive, stream, waitIndex, sink);
@@ -242,13 +318,6 @@ final class V2Handler {
     return w;
   }
 
-  private long currentIndex() {
-    try {
-      return keys.v2Get("/", false, false, false).join().etcdIndex();
-    } catch (CompletionException e) {
-      return 0;
-    }
-  }
 
   private void answer(V2Event e, Throwable err) {
     if (err != null) {

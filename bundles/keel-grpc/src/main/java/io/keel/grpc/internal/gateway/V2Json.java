@@ -7,6 +7,7 @@ import io.keel.api.v2.V2Error;
 import io.keel.api.v2.V2Event;
 import io.keel.api.v2.V2Node;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * etcd's v2 JSON (Go's encoding/json over v2store.Event and NodeExtern, omitempty as there): field
@@ -68,6 +69,46 @@ final class V2Json {
     o.put("cause", e.cause() == null ? "" : e.cause());
     o.put("index", e.index());
     return o.toString() + "\n";
+  }
+
+  /**
+   * The peer URLs of a v2 member create or update request, {@code {"peerURLs":["http://h:2380"]}},
+   * checked as etcd's types.NewURLs checks them; a refusal's message is etcd's.
+   */
+  static List<String> peerUrls(String body) {
+    com.fasterxml.jackson.databind.JsonNode n;
+    try {
+      n = JSON.readTree(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage());
+    }
+    List<String> urls = new java.util.ArrayList<>();
+    if (n != null && n.isObject() && n.path("peerURLs").isArray()) {
+      for (com.fasterxml.jackson.databind.JsonNode u : n.path("peerURLs")) {
+        urls.add(u.asText());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("no valid URLs given");
+    }
+    for (String s : urls) {
+      java.net.URI u;
+      try {
+        u = new java.net.URI(s.trim());
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("parse \"" + s + "\": " + e.getReason());
+      }
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+        throw new IllegalArgumentException("URL scheme must be http, https, unix, or unixs: " + s);
+      }
+      if (u.getHost() == null || u.getPort() < 0) {
+        throw new IllegalArgumentException("URL address does not have the form \"host:port\": " + s);
+      }
+      if (u.getRawPath() != null && !u.getRawPath().isEmpty()) {
+        throw new IllegalArgumentException("URL must not contain a path: " + s);
+      }
+    }
+    return urls.stream().map(String::trim).sorted().toList();
   }
 
   /** etcd's httptypes.HTTPError body: {"message":"..."}. */

@@ -56,6 +56,24 @@ public final class V2Requests {
     if (quorum) {
       return reads.read(read);
     }
+    if (!leading.getAsBoolean()) {
+      // A follower learns that an entry committed only with the leader's next append or heartbeat
+      // (jraft, unlike etcd's raft, does not send the new commit index at once), so a local read
+      // right after a write acknowledged by the leader could miss it for up to a heartbeat; etcdctl v2
+      // picks a member at random per command. A ReadIndex first gives what etcd's followers give in
+      // practice; when there is no leader to ask, the local answer, as etcd's non-quorum read.
+      return reads.read(read).exceptionallyCompose(e -> {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof V2Error) {
+          return CompletableFuture.failedFuture(cause);
+        }
+        return local(read);
+      });
+    }
+    return local(read);
+  }
+
+  private static CompletableFuture<V2Event> local(Supplier<V2Event> read) {
     try {
       return CompletableFuture.completedFuture(read.get());
     } catch (CompletionException e) {

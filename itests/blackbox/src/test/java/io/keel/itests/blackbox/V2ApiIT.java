@@ -236,10 +236,11 @@ class V2ApiIT {
     String added = null;
     // the add of a URL in use comes first: with a voter added but not started, etcd refuses any add as
     // an unhealthy cluster before it looks at the URL
-    String[][] script = {{"member", "list"}, {"cluster-health"}, {"set", "/three/a", "1"}, {"get", "/three/a"},
+    List<String[]> script = new ArrayList<>(List.of(SCRIPT));
+    script.addAll(List.of(new String[][] {{"member", "list"}, {"cluster-health"}, {"set", "/three/a", "1"}, {"get", "/three/a"},
         {"ls", "/three"}, {"member", "add", "m4", "IN_USE"}, {"member", "add", "m3", unused}, {"member", "list"},
         {"member", "update", "ADDED", moved}, {"member", "list"}, {"member", "remove", "ADDED"}, {"member", "list"},
-        {"member", "remove", "ADDED"}, {"member", "remove", "123abc"}, {"cluster-health"}};
+        {"member", "remove", "ADDED"}, {"member", "remove", "123abc"}, {"cluster-health"}}));
     for (String[] step : script) {
       String[] args = step.clone();
       for (int i = 0; i < args.length; i++) {

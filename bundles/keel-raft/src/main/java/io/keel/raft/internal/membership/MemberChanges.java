@@ -109,6 +109,21 @@ public final class MemberChanges {
   }
 
   /**
+   * etcd's strict reconfiguration check for a removal (mayRemoveMember): removing a voter that is up
+   * must leave enough voters up for the smaller cluster's quorum, or the change could never commit
+   * and the cluster would stop. A voter that is down can always go (it is not part of the active
+   * quorum). "Up" is jraft's leader view: the voters that answered within the leader lease
+   * (listAlivePeers, the leader itself included), as etcd counts the members connected lately.
+   */
+  static boolean breaksActiveQuorum(PeerId removed, List<PeerId> voters, List<PeerId> alive) {
+    if (!voters.contains(removed) || !alive.contains(removed)) {
+      return false;
+    }
+    long active = voters.stream().filter(alive::contains).count();
+    return active - 1 < 1 + (voters.size() - 1) / 2;
+  }
+
+  /**
    * The removal is recorded first, so the removed member applies it and knows to stop serving;
    * then jraft drops it (if that fails, the {@link Reconciler} drops it later).
    */
@@ -119,6 +134,9 @@ public final class MemberChanges {
     }
     PeerId peer = PeerIds.peerId(m.peerUrls().get(0));
     boolean jraftLearner = conf.node().listLearners().contains(peer);
+    if (!jraftLearner && breaksActiveQuorum(peer, conf.node().listPeers(), conf.node().listAlivePeers())) {
+      return CompletableFuture.failedFuture(EtcdError.UNHEALTHY.exception());
+    }
     return conf.record(new Command.MemberRemove(id))
         .thenCompose(r -> jraftLearner ? conf.removeLearner(peer) : conf.removeVoter(peer))
         .thenApply(ok -> new MemberChange(m, table.members()));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** etcd's checks on member add and update, decided on the member list alone. */
+/** etcd's checks on member add, update and remove, decided on the member list (and who is up) alone. */
 class MemberChecksTest {
   static final List<Member> CLUSTER = List.of(
       new Member(1, "a", List.of("http://10.0.0.1:2380"), List.of(), false),
@@ -62,5 +62,26 @@ class MemberChecksTest {
         error(() -> MemberChanges.checkAdd(withLearner, List.of("http://10.0.0.4:2380"), true)));
     assertEquals(List.of(URI.create("http://10.0.0.4:2380")),
         MemberChanges.checkAdd(withLearner, List.of("http://10.0.0.4:2380"), false), "a voter may still join");
+  }
+
+  @Test
+  void removingAnUpVoterMustLeaveTheSmallerClusterItsQuorum() {
+    com.alipay.sofa.jraft.entity.PeerId a = com.alipay.sofa.jraft.entity.PeerId.parsePeer("10.0.0.1:2380");
+    com.alipay.sofa.jraft.entity.PeerId b = com.alipay.sofa.jraft.entity.PeerId.parsePeer("10.0.0.2:2380");
+    com.alipay.sofa.jraft.entity.PeerId c = com.alipay.sofa.jraft.entity.PeerId.parsePeer("10.0.0.3:2380");
+    List<com.alipay.sofa.jraft.entity.PeerId> three = List.of(a, b, c);
+    // all up: any one can go
+    assertEquals(false, MemberChanges.breaksActiveQuorum(b, three, three));
+    // c down: removing b (up) leaves a alone of {a, c}, which needs both
+    assertEquals(true, MemberChanges.breaksActiveQuorum(b, three, List.of(a, b)));
+    assertEquals(true, MemberChanges.breaksActiveQuorum(a, three, List.of(a, b)));
+    // but the member that is down can go
+    assertEquals(false, MemberChanges.breaksActiveQuorum(c, three, List.of(a, b)));
+    // five with one down: removing an up one leaves 3 of 4 up, quorum 3
+    com.alipay.sofa.jraft.entity.PeerId d = com.alipay.sofa.jraft.entity.PeerId.parsePeer("10.0.0.4:2380");
+    com.alipay.sofa.jraft.entity.PeerId e = com.alipay.sofa.jraft.entity.PeerId.parsePeer("10.0.0.5:2380");
+    assertEquals(false, MemberChanges.breaksActiveQuorum(a, List.of(a, b, c, d, e), List.of(a, b, c, d)));
+    // two down of five: removing an up one leaves 2 of 4 up, short of 3
+    assertEquals(true, MemberChanges.breaksActiveQuorum(a, List.of(a, b, c, d, e), List.of(a, b, c)));
   }
 }

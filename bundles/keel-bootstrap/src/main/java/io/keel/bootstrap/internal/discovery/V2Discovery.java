@@ -7,11 +7,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,32 +184,10 @@ public final class V2Discovery {
     backoff.retry(step, cause);
   }
 
-  /** etcd's nodesToCluster plus the duplicate-URL check of NewServer. */
+  /** etcd's nodesToCluster plus the duplicate-URL check of NewServer; v2 also refuses a name twice. */
   private static Map<String, List<URI>> nodesToCluster(List<Node> nodes, long size) throws IOException {
-    Map<String, List<URI>> cluster = new LinkedHashMap<>();
-    Set<String> urls = new HashSet<>();
     List<String> values = nodes.stream().map(Node::value).toList();
-    for (String value : values) {
-      for (String pair : value.split(",")) {
-        int eq = pair.indexOf('=');
-        URI u;
-        try {
-          if (eq <= 0) {
-            throw new IllegalArgumentException();
-          }
-          u = new URI(pair.substring(eq + 1).trim());
-          if (u.getScheme() == null || u.getHost() == null) {
-            throw new IllegalArgumentException();
-          }
-        } catch (Exception e) {
-          throw new DiscoveryException(ERR_INVALID_URL, String.join(",", values));
-        }
-        if (!urls.add(u.toString())) {
-          throw new IOException("discovery cluster " + String.join(",", values) + " has duplicate url");
-        }
-        cluster.computeIfAbsent(pair.substring(0, eq).trim(), k -> new ArrayList<>()).add(u);
-      }
-    }
+    Map<String, List<URI>> cluster = PeerUrlsMap.parse(values, ERR_INVALID_URL);
     if (cluster.size() != size) {
       throw new DiscoveryException(ERR_DUPLICATE_NAME, String.join(",", values));
     }

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,28 +190,9 @@ public final class V3Discovery {
     LOG.info("discovery found {} url={} key={} value={}", key.equals(selfKey) ? "self" : "peer", service, key, value);
   }
 
-  /** etcd's getInitClusterStr and types.NewURLsMap, then the duplicate-URL check of its bootstrap. */
+  /** etcd's getInitClusterStr: the first {@code size} registrations. */
   private static Map<String, List<URI>> toCluster(List<Member> members, int size) throws IOException {
-    List<String> values = members.subList(0, Math.min(size, members.size())).stream().map(Member::peers).toList();
-    String joined = String.join(",", values);
-    Map<String, List<URI>> cluster = new LinkedHashMap<>();
-    Set<String> urls = new HashSet<>();
-    for (String pair : joined.split(",")) {
-      int eq = pair.indexOf('=');
-      URI u;
-      try {
-        u = eq <= 0 ? null : new URI(pair.substring(eq + 1).trim());
-      } catch (Exception e) {
-        u = null;
-      }
-      if (u == null || u.getScheme() == null || u.getHost() == null) {
-        throw new DiscoveryException(ERR_INVALID_URL, joined);
-      }
-      if (!urls.add(u.toString())) {
-        throw new IOException("discovery cluster " + joined + " has duplicate url");
-      }
-      cluster.computeIfAbsent(pair.substring(0, eq).trim(), k -> new ArrayList<>()).add(u);
-    }
-    return cluster;
+    return PeerUrlsMap.parse(members.subList(0, Math.min(size, members.size())).stream().map(Member::peers).toList(),
+        ERR_INVALID_URL);
   }
 }

@@ -183,7 +183,7 @@ final class V2Handler {
             : HttpResponses.of(HttpResponseStatus.NO_CONTENT, HttpResponses.TEXT, "")));
         return;
       }
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      Throwable cause = cause(err);
       io.keel.api.EtcdError e = cause instanceof io.keel.api.EtcdException ee ? ee.error() : null;
       if (e == io.keel.api.EtcdError.PEER_URL_EXIST) {
         respond(withCluster(HttpResponses.json(HttpResponseStatus.CONFLICT, V2Json.httpError("membership: peerURL exists"))));
@@ -319,9 +319,14 @@ final class V2Handler {
   }
 
 
+  /** What a completion failed with, CompletionException unwrapped. */
+  private static Throwable cause(Throwable err) {
+    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+  }
+
   private void answer(V2Event e, Throwable err) {
     if (err != null) {
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      Throwable cause = cause(err);
       if (cause instanceof V2Error v) {
         respond(error(v));
       } else {

@@ -66,7 +66,8 @@ final class MemberParts {
     this.auth = new io.keel.raft.internal.auth.AuthRequests(raft.auth(), proposer, reads, config.bcryptCost());
     this.leases = new LeaseGateway(raft.lessor(), proposer::propose,
         new RaftLeadership(raft, s::forwarding, reads::linearized));
-    this.changes = new MemberChanges(table, raft, proposer, s.forwarding(), config.initialClusterToken());
+    this.changes = new MemberChanges(table, raft, proposer, s.forwarding(), config.initialClusterToken(),
+        config.electionTimeoutMs());
     this.reconciler = new Reconciler(raft, changes);
     this.transfer = new LeaderTransfer(raft, table, memberId, s.background(),
         config.electionTimeoutMs() * 5L * 1_000_000L);

@@ -110,6 +110,11 @@ public final class Forwarding implements AutoCloseable {
    * port): the nanoseconds it took, or failed if the peer did not answer within the timeout.
    */
   public CompletableFuture<Long> ping(PeerId peer) {
+    return ping(peer, timeoutMs);
+  }
+
+  /** {@link #ping(PeerId)} with its own bound: failed if no answer came within {@code waitMs}. */
+  public CompletableFuture<Long> ping(PeerId peer, long waitMs) {
     CompletableFuture<Long> result = new CompletableFuture<>();
     if (unreachable.test(peer)) {
       result.completeExceptionally(new java.io.IOException("unreachable: " + peer));
@@ -127,7 +132,7 @@ public final class Forwarding implements AutoCloseable {
                 result.complete(System.nanoTime() - start);
               }
             }
-          }, timeoutMs);
+          }, waitMs);
     } catch (Exception e) {
       result.completeExceptionally(e);
     }

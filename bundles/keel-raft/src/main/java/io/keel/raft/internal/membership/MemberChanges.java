@@ -33,12 +33,15 @@ public final class MemberChanges {
   private final Proposer proposer;
   private final Forwarding forwarding;
   private final String clusterToken;
+  /** How long a removal's liveness probe waits for each voter's answer. */
+  private final long probeMs;
   /** Changes asked for by users that are still running here; the reconcile pass waits for them. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   public MemberChanges(MemberTable table, RaftAccess raft, Proposer proposer,
-      Forwarding forwarding, String clusterToken) {
+      Forwarding forwarding, String clusterToken, long probeMs) {
     this.table = table;
+    this.probeMs = probeMs;
     this.conf = new ConfChanges(raft);
     this.proposer = proposer;
     this.forwarding = forwarding;
@@ -112,8 +115,7 @@ public final class MemberChanges {
    * etcd's strict reconfiguration check for a removal (mayRemoveMember): removing a voter that is up
    * must leave enough voters up for the smaller cluster's quorum, or the change could never commit
    * and the cluster would stop. A voter that is down can always go (it is not part of the active
-   * quorum). "Up" is jraft's leader view: the voters that answered within the leader lease
-   * (listAlivePeers, the leader itself included), as etcd counts the members connected lately.
+   * quorum).
    */
   static boolean breaksActiveQuorum(PeerId removed, List<PeerId> voters, List<PeerId> alive) {
     if (!voters.contains(removed) || !alive.contains(removed)) {
@@ -121,6 +123,34 @@ public final class MemberChanges {
     }
     long active = voters.stream().filter(alive::contains).count();
     return active - 1 < 1 + (voters.size() - 1) / 2;
+  }
+
+  /**
+   * The voters that are up now: this leader, and each other voter that answers a ping within the
+   * probe bound and that jraft's leader view also counts alive (answered within the leader lease).
+   * jraft's view alone lags: a voter killed a moment ago stays alive in it for most of an election
+   * timeout, and a removal allowed in that window stops the cluster. etcd counts a member up only
+   * while its peer stream is connected, and a killed member's stream breaks at once; the ping asks
+   * the same question at the moment of the removal.
+   */
+  private CompletableFuture<List<PeerId>> votersUp(List<PeerId> voters) {
+    PeerId self = conf.node().getLeaderId();
+    List<CompletableFuture<PeerId>> answers = new ArrayList<>();
+    for (PeerId v : voters) {
+      answers.add(v.equals(self) ? CompletableFuture.completedFuture(v)
+          : forwarding.ping(v, probeMs).handle((nanos, error) -> error == null ? v : null));
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      List<PeerId> lease = conf.node().listAlivePeers();
+      List<PeerId> up = new ArrayList<>();
+      for (CompletableFuture<PeerId> a : answers) {
+        PeerId v = a.join();
+        if (v != null && (v.equals(self) || lease.contains(v))) {
+          up.add(v);
+        }
+      }
+      return up;
+    });
   }
 
   /**
@@ -133,11 +163,17 @@ public final class MemberChanges {
       return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
     }
     PeerId peer = PeerIds.peerId(m.peerUrls().get(0));
-    boolean jraftLearner = conf.node().listLearners().contains(peer);
-    if (!jraftLearner && breaksActiveQuorum(peer, conf.node().listPeers(), conf.node().listAlivePeers())) {
-      return CompletableFuture.failedFuture(EtcdError.UNHEALTHY.exception());
+    if (conf.node().listLearners().contains(peer)) {
+      return drop(m, peer, true);
     }
-    return conf.record(new Command.MemberRemove(id))
+    List<PeerId> voters = conf.node().listPeers();
+    return votersUp(voters).thenCompose(up -> breaksActiveQuorum(peer, voters, up)
+        ? CompletableFuture.failedFuture(EtcdError.UNHEALTHY.exception())
+        : drop(m, peer, false));
+  }
+
+  private CompletableFuture<MemberChange> drop(Member m, PeerId peer, boolean jraftLearner) {
+    return conf.record(new Command.MemberRemove(m.id()))
         .thenCompose(r -> jraftLearner ? conf.removeLearner(peer) : conf.removeVoter(peer))
         .thenApply(ok -> new MemberChange(m, table.members()));
   }

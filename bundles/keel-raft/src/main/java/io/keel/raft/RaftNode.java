@@ -238,6 +238,11 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
   }
 
   @Override
+  public io.keel.api.v2.V2PeerStats v2PeerStats() {
+    return m.raft.counters().appends.snapshot();
+  }
+
+  @Override
   public long v2Index() {
     return m.raft.v2().index();
   }

@@ -38,4 +38,7 @@ public interface V2Keys {
 
   /** etcd's /v2/stats/store JSON object's numbers, name to value. */
   java.util.Map<String, Long> v2StoreStats();
+
+  /** The Raft traffic numbers of etcd's /v2/stats/self and /v2/stats/leader, as of now. */
+  V2PeerStats v2PeerStats();
 }

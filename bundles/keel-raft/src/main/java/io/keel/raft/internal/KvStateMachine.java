@@ -278,6 +278,7 @@ final class KvStateMachine extends StateMachineAdapter {
   public void onLeaderStart(long term) {
     this.term = term;
     counters.leaderChanges.increment();
+    counters.appends.leaderChanged();
     lessor.promote();
     LOG.info("became leader term={}", term);
   }
@@ -292,6 +293,7 @@ final class KvStateMachine extends StateMachineAdapter {
   public void onStartFollowing(LeaderChangeContext ctx) {
     this.term = ctx.getTerm();
     counters.leaderChanges.increment();
+    counters.appends.leaderChanged();
     LOG.info("following leader={} term={}", ctx.getLeaderId(), ctx.getTerm());
   }
 

@@ -65,7 +65,7 @@ public final class PeerTls {
    * when {@code tls} is not null, and {@code traffic}'s byte counter (after TLS) when not null.
    */
   public static void serve(Configuration boltServer, PeerTls tls, PeerTraffic traffic) {
-    front(boltServer, () -> {
+    install(boltServer, List::of, () -> {
       List<ChannelHandler> handlers = new ArrayList<>(2);
       if (tls != null) {
         handlers.add(new SslHandler(tls.tls.serverEngine()));
@@ -79,10 +79,14 @@ public final class PeerTls {
 
   /** As {@link #serve}, for the connections a jraft RPC client dials from now on (TLS to the dialed host). */
   public static void dial(RpcClient client, PeerTls tls, PeerTraffic traffic) {
+    dial(client, tls, traffic, false);
+  }
+
+  private static void dial(RpcClient client, PeerTls tls, PeerTraffic traffic, boolean appends) {
     if (!(client instanceof BoltRpcClient bolt)) {
       throw new IllegalStateException("the peer port needs jraft's bolt RPC, not " + client.getClass().getName());
     }
-    front(bolt.getRpcClient(), () -> {
+    install(bolt.getRpcClient(), () -> appends && traffic != null ? List.of(traffic.appendWatcher()) : List.of(), () -> {
       List<ChannelHandler> handlers = new ArrayList<>(2);
       if (tls != null) {
         handlers.add(new Connector(tls.tls));
@@ -94,22 +98,26 @@ public final class PeerTls {
     });
   }
 
-  /** The raft node's own peer client: the replicators', votes', heartbeats'. */
+  /** The raft node's own peer client: the replicators', votes', heartbeats'; its appends are counted too. */
   public static void dial(Node node, PeerTls tls, PeerTraffic traffic) {
-    dial(((AbstractClientService) ((NodeImpl) node).getRpcService()).getRpcClient(), tls, traffic);
+    dial(((AbstractClientService) ((NodeImpl) node).getRpcService()).getRpcClient(), tls, traffic, true);
   }
 
-  /** bolt asks for the front handlers once per new connection: each gets its own. */
-  private static void front(Configuration bolt, Supplier<List<ChannelHandler>> perConnection) {
+  /**
+   * bolt asks for the handlers once per new connection, so each gets its own: the front ones next to
+   * the socket (bytes), the back ones behind bolt's codec (its commands, before they are encoded).
+   */
+  private static void install(Configuration bolt, Supplier<List<ChannelHandler>> back,
+      Supplier<List<ChannelHandler>> front) {
     bolt.option(BoltGenericOption.EXTENDED_NETTY_CHANNEL_HANDLER, new ExtendedNettyChannelHandler() {
       @Override
       public List<ChannelHandler> frontChannelHandlers() {
-        return perConnection.get();
+        return front.get();
       }
 
       @Override
       public List<ChannelHandler> backChannelHandlers() {
-        return List.of();
+        return back.get();
       }
     });
   }

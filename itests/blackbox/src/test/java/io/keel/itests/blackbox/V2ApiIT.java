@@ -225,9 +225,87 @@ class V2ApiIT {
       String moved = "http://127.0.0.1:" + Ports.free();
       assertEquals(threeMemberTranscript(etcdEndpoints, etcdPeers.get(0), unused, moved),
           threeMemberTranscript(keelEndpoints, cluster.member(0).peerUrl(), unused, moved));
+      assertEquals(statsSummary(etcdEndpoints), statsSummary(keelEndpoints));
     } finally {
       cluster.close();
     }
+  }
+
+  private static final String GO_TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?(Z|[+-]\\d\\d:\\d\\d)";
+  private static final String GO_DURATION = "((\\d+h)?\\d+m)?\\d+(\\.\\d{1,9})?s|\\d+(\\.\\d+)?(ms|µs|ns)";
+
+  /**
+   * What /v2/stats/self and /v2/stats/leader say of a cluster, reduced to what two clusters must
+   * share (numbers differ by nature; jraft batches appends unlike etcd): field names in order, the
+   * times' and uptime's formats, one leader whose stats list every other member with latency and
+   * counts, each follower following it and having received appends, the leader having sent some.
+   */
+  private static String statsSummary(String endpoints) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    v2(endpoints, "set", "/stats/k", "v"); // an append just now: the rates are shown
+    List<com.fasterxml.jackson.databind.JsonNode> selves = new ArrayList<>();
+    com.fasterxml.jackson.databind.JsonNode leaderStats = null;
+    StringBuilder said = new StringBuilder();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String url : endpoints.split(",")) {
+      HttpResponse<String> self = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/stats/self")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> leader = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/stats/leader")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      selves.add(json.readTree(self.body()));
+      if (leader.statusCode() == 200) {
+        assertTrue(leaderStats == null, "two leaders: " + leader.body());
+        leaderStats = json.readTree(leader.body());
+      } else {
+        said.append("leader stats on a follower: ").append(leader.statusCode()).append(' ').append(leader.body()).append('\n');
+      }
+    }
+    assertTrue(leaderStats != null, "no member answered /v2/stats/leader: " + said);
+    String leaderId = leaderStats.path("leader").asText();
+    List<String> memberLines = new ArrayList<>(); // sorted: which member leads is chance
+    for (com.fasterxml.jackson.databind.JsonNode self : selves) {
+      StringBuilder line = new StringBuilder();
+      boolean leads = self.path("id").asText().equals(leaderId);
+      List<String> fields = new ArrayList<>();
+      // the rates are left out while zero, i.e. when no append came within the last second
+      boolean ratesPositive = true;
+      for (java.util.Iterator<String> names = self.fieldNames(); names.hasNext(); ) {
+        String f = names.next();
+        if (f.matches("(recv|send)(Pkg|Bandwidth)Rate")) {
+          ratesPositive &= self.path(f).asDouble() > 0 && f.startsWith(leads ? "send" : "recv");
+        } else {
+          fields.add(f);
+        }
+      }
+      line.append(leads ? "leader" : "follower").append(": ").append(fields).append(" rates ok ").append(ratesPositive)
+          .append(" state=").append(self.path("state").asText())
+          .append(" startTime ").append(self.path("startTime").asText().matches(GO_TIME) ? "RFC 3339" : self.path("startTime"))
+          .append(" leaderInfo ").append(json.convertValue(self.path("leaderInfo"), java.util.Map.class).keySet())
+          .append(" leader ").append(self.path("leaderInfo").path("leader").asText().equals(leaderId) ? "known" : "?")
+          .append(" uptime ").append(self.path("leaderInfo").path("uptime").asText().matches(GO_DURATION) ? "Go" : "?")
+          .append(" since ").append(self.path("leaderInfo").path("startTime").asText().matches(GO_TIME) ? "RFC 3339" : "?")
+          .append(leads ? " sent appends " : " received appends ")
+          .append(self.path(leads ? "sendAppendRequestCnt" : "recvAppendRequestCnt").asLong() > 0);
+      memberLines.add(line.toString());
+    }
+    memberLines.stream().sorted().forEach(l -> said.append(l).append('\n'));
+    Set<String> others = new TreeSet<>();
+    selves.stream().map(s -> s.path("id").asText()).filter(id -> !id.equals(leaderId)).forEach(others::add);
+    said.append("leader stats: ").append(json.convertValue(leaderStats, java.util.Map.class).keySet())
+        .append(" followers are the others: ").append(others.equals(json.convertValue(leaderStats.path("followers"),
+            java.util.Map.class).keySet())).append('\n');
+    for (String id : others) {
+      com.fasterxml.jackson.databind.JsonNode f = leaderStats.path("followers").path(id);
+      com.fasterxml.jackson.databind.JsonNode latency = f.path("latency");
+      said.append("follower: ").append(json.convertValue(f, java.util.Map.class).keySet())
+          .append(" latency ").append(json.convertValue(latency, java.util.Map.class).keySet())
+          .append(" counts ").append(json.convertValue(f.path("counts"), java.util.Map.class).keySet())
+          .append(" successes ").append(f.path("counts").path("success").asLong() > 0)
+          .append(" min<=avg<=max ").append(latency.path("minimum").asDouble() <= latency.path("average").asDouble()
+              && latency.path("average").asDouble() <= latency.path("maximum").asDouble())
+          .append('\n');
+    }
+    return said.toString();
   }
 
   private static String threeMemberTranscript(String endpoints, String peerInUse, String unused, String moved)

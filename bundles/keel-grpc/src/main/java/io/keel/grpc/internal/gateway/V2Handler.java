@@ -85,7 +85,7 @@ final class V2Handler {
         keys.v2StoreStats().forEach(o::put);
         respond(HttpResponses.json(HttpResponseStatus.OK, o.toString()));
       }
-      case "/v2/stats/self" -> respond(HttpResponses.json(HttpResponseStatus.OK, self().toString()));
+      case "/v2/stats/self" -> respond(HttpResponses.json(HttpResponseStatus.OK, self()));
       case "/v2/stats/leader" -> {
         var status = maintenance.status();
         long self = kv.header(0).memberId();
@@ -93,12 +93,7 @@ final class V2Handler {
           respond(HttpResponses.json(HttpResponseStatus.FORBIDDEN, V2Json.httpError("not current leader")));
           return null;
         }
-        ObjectNode o = V2Json.JSON.createObjectNode();
-        o.put("leader", Long.toHexString(self));
-        ObjectNode followers = o.putObject("followers");
-        cluster.members().stream().filter(m -> m.id() != self)
-            .forEach(m -> followers.putObject(Long.toHexString(m.id())));
-        respond(HttpResponses.json(HttpResponseStatus.OK, o.toString()));
+        respond(HttpResponses.json(HttpResponseStatus.OK, V2StatsJson.leader(self, cluster.members(), keys.v2PeerStats())));
       }
       default -> {
         if (path.startsWith("/v2/members/")) {
@@ -199,16 +194,13 @@ final class V2Handler {
     }));
   }
 
-  private ObjectNode self() {
-    var status = maintenance.status();
+  /** This member's /v2/stats/self document. */
+  private String self() {
     long self = kv.header(0).memberId();
-    ObjectNode o = V2Json.JSON.createObjectNode();
-    String name = cluster.members().stream().filter(m -> m.id() == self).map(Member::name).findFirst().orElse("");
-    o.put("name", name);
-    o.put("id", Long.toHexString(self));
-    o.put("state", status.leader() == self ? "StateLeader" : "StateFollower");
-    o.putObject("leaderInfo").put("leader", Long.toHexString(status.leader()));
-    return o;
+    Member me = cluster.members().stream().filter(m -> m.id() == self).findFirst()
+        .orElse(new Member(self, "", List.of(), List.of(), false));
+    return V2StatsJson.self(me, maintenance.status().leader(), keys.v2PeerStats(), java.time.Instant.now(),
+        java.time.ZoneId.systemDefault());
   }
 
   private static ObjectNode member(Member m) {

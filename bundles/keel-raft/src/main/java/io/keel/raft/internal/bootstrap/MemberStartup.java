@@ -92,7 +92,7 @@ public final class MemberStartup {
     URI listenPeer = config.listenPeerUrls().get(0);
     PeerFilter peerFilter = new PeerFilter();
     PeerTls peerTls = PeerTls.open(config);
-    PeerTraffic traffic = new PeerTraffic();
+    PeerTraffic traffic = new PeerTraffic(raft.counters().appends);
     RpcServer boltServer = new RpcServer(PeerIds.peerId(listenPeer).getIp(), listenPeer.getPort(), true);
     PeerTls.serve(boltServer, peerTls, traffic);
     com.alipay.sofa.jraft.rpc.RpcServer rpcServer =

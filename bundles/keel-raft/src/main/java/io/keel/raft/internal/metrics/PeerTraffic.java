@@ -41,6 +41,16 @@ public final class PeerTraffic implements MetricSource {
   private final Map<String, String> accepted = new ConcurrentHashMap<>();
   /** A peer address ("host:port") to that member's ID in hex, or null if no member is there. */
   private volatile Function<String, String> members = address -> null;
+  private final AppendStats appends;
+
+  public PeerTraffic() {
+    this(new AppendStats());
+  }
+
+  /** Also feeds {@code appends} with the appends the peer port receives and the raft node sends. */
+  public PeerTraffic(AppendStats appends) {
+    this.appends = appends;
+  }
 
   /** How to find the member at a peer address (the member table, once it exists). */
   public void resolveWith(Function<String, String> memberAtAddress) {
@@ -52,11 +62,17 @@ public final class PeerTraffic implements MetricSource {
     return new Counter();
   }
 
+  /** A handler for one new connection the raft node dials, behind bolt's codec: counts its appends. */
+  public ChannelHandler appendWatcher() {
+    return appends.sendWatcher(address -> members.apply(address));
+  }
+
   /**
    * Notes who sent {@code request} on the connection from {@code remoteAddress}, if the request
    * says so and the connection is not known yet; cheap once it is.
    */
   public void request(String remoteAddress, Object request) {
+    appends.received(request);
     if (remoteAddress == null || accepted.containsKey(remoteAddress) || !(request instanceof Message m)) {
       return;
     }

@@ -21,6 +21,8 @@ public final class ServerCounters {
   public final LongAdder txns = new LongAdder();
   public final LongAdder leasesGranted = new LongAdder();
   public final LongAdder forwardedProposals = new LongAdder();
+  /** etcd's v2 server and leader stats: appends received and sent, follower latencies. */
+  public final AppendStats appends = new AppendStats();
   /** the Raft log's appends, each synced to disk before it returns (jraft's sync=true). */
   public final Histogram walFsync = Histogram.exponential(0.001, 2, 14);
   /** applying a batch of committed entries to the store. */

@@ -76,6 +76,7 @@ public final class ApplianceProcess implements AutoCloseable {
   private String clientScheme = "http";
   private String peerScheme = "http";
   private List<String> etcdctlFlags = List.of();
+  private List<String> launcher = List.of();
   private List<String> lastFlags = List.of();
   private Map<String, String> lastEnv = Map.of();
   private Process process;
@@ -157,6 +158,15 @@ public final class ApplianceProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Every start runs the member through {@code prefix} (e.g. nsenter into a mount namespace the
+   * test made), which must end by executing the command that follows it.
+   */
+  public ApplianceProcess launchedBy(List<String> prefix) {
+    this.launcher = List.copyOf(prefix);
+    return this;
+  }
+
   /** Do not pass --data-dir (to test the default); the caller's flags or environment may. */
   public ApplianceProcess withoutDataDirFlag() {
     this.passDataDir = false;
@@ -172,7 +182,7 @@ public final class ApplianceProcess implements AutoCloseable {
     if (isAlive()) {
       throw new IllegalStateException("already running");
     }
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(SERVER == Server.KEEL ? home.resolve("bin/keel").toString() : "/usr/bin/etcd");
     cmd.addAll(flags(env, flags));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
@@ -320,6 +330,33 @@ public final class ApplianceProcess implements AutoCloseable {
       throw new IllegalStateException(e);
     } finally {
       LIVE.remove(process);
+    }
+  }
+
+  /** SIGSTOP to the member's processes: it stays, holding its sockets, but answers nothing (a paused VM, a long GC). */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    for (ProcessHandle p : processes()) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+          kill.destroyForcibly();
+          throw new AssertionError("kill -" + name + " " + p.pid() + " did not finish");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 

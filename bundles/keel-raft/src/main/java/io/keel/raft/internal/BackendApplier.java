@@ -26,6 +26,7 @@ final class BackendApplier implements Applier {
   private final java.util.function.LongSupplier applyingIndex;
   private final io.keel.raft.internal.v2store.V2Store v2;
   private final io.keel.raft.internal.metrics.ServerCounters counters;
+  private final io.keel.raft.internal.failpoint.FailPoints failPoints;
 
   /**
    * @param store the current store (a snapshot may replace it)
@@ -33,9 +34,10 @@ final class BackendApplier implements Applier {
    */
   BackendApplier(Supplier<MvccStore> store, Lessor lessor, Membership membership, io.keel.auth.AuthStore auth,
       io.keel.raft.internal.v2store.V2Store v2, java.util.function.LongSupplier applyingIndex,
-      io.keel.raft.internal.metrics.ServerCounters counters) {
+      io.keel.raft.internal.metrics.ServerCounters counters, io.keel.raft.internal.failpoint.FailPoints failPoints) {
     this.v2 = v2;
     this.counters = counters;
+    this.failPoints = failPoints;
     this.store = store;
     this.lessor = lessor;
     this.membership = membership;
@@ -114,7 +116,10 @@ final class BackendApplier implements Applier {
 
   @Override
   public CompactionResponse compact(CompactionRequest request) {
-    return store.get().compact(request.revision());
+    failPoints.hit("compactBeforeCommitBatch");
+    CompactionResponse r = store.get().compact(request.revision());
+    failPoints.hit("compactAfterCommitBatch");
+    return r;
   }
 
   @Override

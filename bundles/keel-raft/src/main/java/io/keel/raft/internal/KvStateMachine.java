@@ -50,6 +50,7 @@ final class KvStateMachine extends StateMachineAdapter {
   /** etcd's v2 store (enable-v2), apart from the v3 keyspace; written only here, from the log */
   private final io.keel.raft.internal.v2store.V2Store v2 = new io.keel.raft.internal.v2store.V2Store(System::currentTimeMillis);
   private final io.keel.raft.internal.metrics.ServerCounters counters;
+  private final io.keel.raft.internal.failpoint.FailPoints failPoints;
   /** the index of the entry being applied (FSM thread only) */
   private long applyingIndex;
 
@@ -60,14 +61,16 @@ final class KvStateMachine extends StateMachineAdapter {
    * @param quota the backend quota, checked again at apply time
    */
   KvStateMachine(LongConsumer afterApply, Lessor lessor, java.util.concurrent.Executor completions, Quota quota,
-      io.keel.auth.AuthStore auth, io.keel.raft.internal.metrics.ServerCounters counters) {
+      io.keel.auth.AuthStore auth, io.keel.raft.internal.metrics.ServerCounters counters,
+      io.keel.raft.internal.failpoint.FailPoints failPoints) {
     this.counters = counters;
+    this.failPoints = failPoints;
     this.afterApply = afterApply;
     this.lessor = lessor;
     this.completions = completions;
     this.auth = auth;
     this.applier = Applier.chain(new BackendApplier(this::store, lessor, membership, auth, v2, () -> applyingIndex,
-        counters),
+        counters, failPoints),
         membership::noSpace, quota, auth,
         id -> lessor.lease(id).map(io.keel.mvcc.LeaseInfo::keys).orElse(java.util.List.of()));
   }
@@ -121,8 +124,10 @@ final class KvStateMachine extends StateMachineAdapter {
     long applied = -1;
     java.util.List<Closure> done = new java.util.ArrayList<>();
     handedOver = false;
+    failPoints.hit("beforeCommit");
     try {
       applied = applyAll(iter, done);
+      failPoints.hit("afterCommit");
     } finally {
       // the entries of these closures are applied (even if a later one halted the FSM): answer them
       if (!handedOver) {
@@ -224,7 +229,9 @@ final class KvStateMachine extends StateMachineAdapter {
     try {
       snapshotWriter.execute(() -> {
         try (view) {
+          failPoints.hit("raftBeforeSaveSnap");
           SnapshotFile.save(writer, view, members, checkpoints, authState, v2State);
+          failPoints.hit("raftAfterSaveSnap");
         } catch (IOException | RuntimeException e) {
           LOG.error("snapshot save failed path={}", writer.getPath(), e);
           done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e));
@@ -249,6 +256,7 @@ final class KvStateMachine extends StateMachineAdapter {
   @Override
   public boolean onSnapshotLoad(SnapshotReader reader) {
     SnapshotFile.Contents loaded;
+    failPoints.hit("raftBeforeApplySnap");
     try {
       loaded = SnapshotFile.load(reader);
     } catch (IOException e) {
@@ -271,6 +279,7 @@ final class KvStateMachine extends StateMachineAdapter {
     appliedIndex = index;
     lastSnapshotIndex = index;
     LOG.info("snapshot loaded index={} revision={}", index, store.currentRevision());
+    failPoints.hit("raftAfterApplySnap");
     return true;
   }
 

@@ -25,6 +25,8 @@ public final class RaftAccess implements AutoCloseable {
 
   private final io.keel.raft.internal.apply.Quota quota;
   private final io.keel.raft.internal.metrics.ServerCounters counters = new io.keel.raft.internal.metrics.ServerCounters();
+  private final io.keel.raft.internal.failpoint.FailPoints failPoints =
+      io.keel.raft.internal.failpoint.FailPoints.fromSystemProperty();
 
   /**
    * @param lessor the member's lessor, which the state machine applies lease commands to and tells
@@ -35,7 +37,7 @@ public final class RaftAccess implements AutoCloseable {
   public RaftAccess(Lessor lessor, LongConsumer afterApply, long quotaBackendBytes, io.keel.auth.AuthStore auth) {
     this.lessor = lessor;
     this.quota = new io.keel.raft.internal.apply.Quota(quotaBackendBytes, this::storeSizeBytes);
-    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota, auth, counters);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota, auth, counters, failPoints);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     lessor.recover(fsm.store());
     fsm.onStoreReplaced(s -> {
@@ -49,6 +51,11 @@ public final class RaftAccess implements AutoCloseable {
   }
 
   /** What this member counts for its metrics (etcd_server_*, etcd_mvcc_*, etcd_disk_*). */
+  /** The fail points a test enabled (none in normal use). */
+  public io.keel.raft.internal.failpoint.FailPoints failPoints() {
+    return failPoints;
+  }
+
   public io.keel.raft.internal.metrics.ServerCounters counters() {
     return counters;
   }

@@ -184,7 +184,8 @@ public final class MemberStartup {
       @Override
       public com.alipay.sofa.jraft.storage.LogStorage createLogStorage(String uri,
           com.alipay.sofa.jraft.option.RaftOptions raftOptions) {
-        return new io.keel.raft.internal.metrics.TimedLogStorage(super.createLogStorage(uri, raftOptions), counters);
+        return new io.keel.raft.internal.metrics.TimedLogStorage(super.createLogStorage(uri, raftOptions), counters,
+            raft.failPoints());
       }
     });
     opts.setSnapshotIntervalSecs(3600);

@@ -13,30 +13,41 @@ import java.util.List;
 public final class TimedLogStorage implements LogStorage, Describer {
   private final LogStorage delegate;
   private final ServerCounters counters;
+  private final io.keel.raft.internal.failpoint.FailPoints failPoints;
 
-  public TimedLogStorage(LogStorage delegate, ServerCounters counters) {
+  public TimedLogStorage(LogStorage delegate, ServerCounters counters,
+      io.keel.raft.internal.failpoint.FailPoints failPoints) {
     this.delegate = delegate;
     this.counters = counters;
+    this.failPoints = failPoints;
   }
 
   @Override
   public boolean appendEntry(LogEntry entry) {
+    failPoints.hit("raftBeforeSave");
     long start = System.nanoTime();
+    boolean ok;
     try {
-      return delegate.appendEntry(entry);
+      ok = delegate.appendEntry(entry);
     } finally {
       counters.walFsync.observeNanos(System.nanoTime() - start);
     }
+    failPoints.hit("raftAfterSave");
+    return ok;
   }
 
   @Override
   public int appendEntries(List<LogEntry> entries) {
+    failPoints.hit("raftBeforeSave");
     long start = System.nanoTime();
+    int appended;
     try {
-      return delegate.appendEntries(entries);
+      appended = delegate.appendEntries(entries);
     } finally {
       counters.walFsync.observeNanos(System.nanoTime() - start);
     }
+    failPoints.hit("raftAfterSave");
+    return appended;
   }
 
   @Override

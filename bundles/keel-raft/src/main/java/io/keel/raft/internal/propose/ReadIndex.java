@@ -17,20 +17,45 @@ import java.util.function.Supplier;
  * The deadline is kept here, not by jraft: jraft's own read timeout runs a wheel timer thread that
  * wakes every millisecond whether or not a read is waiting; here each waiting read has one task in
  * the JDK's sleeping delay queue ({@link CompletableFuture#orTimeout}), removed when it completes.
+ *
+ * <p>The JVM property {@value #UNSAFE_LOCAL_READS} (a test switch, off unless set) serves every read
+ * from this member's own state at once, without the read index: the deliberately broken build the
+ * reliability suite's history checker must catch (stale reads on a lagging or cut-off member).
  */
 public final class ReadIndex {
   /** As jraft's default read-index timeout. */
   static final long TIMEOUT_MS = 2_000;
   private static final long NO_JRAFT_TIMEOUT = -1;
 
+  /** The test switch that breaks linearizable reads on purpose (see the class comment). */
+  public static final String UNSAFE_LOCAL_READS = "keel.test.unsafe-local-reads";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadIndex.class);
+
   private final RaftAccess raft;
+  private final boolean unsafeLocal;
 
   public ReadIndex(RaftAccess raft) {
+    this(raft, Boolean.getBoolean(UNSAFE_LOCAL_READS));
+  }
+
+  ReadIndex(RaftAccess raft, boolean unsafeLocal) {
     this.raft = raft;
+    this.unsafeLocal = unsafeLocal;
+    if (unsafeLocal) {
+      LOG.warn("UNSAFE test switch {} is set: linearizable reads are served locally and may be stale",
+          UNSAFE_LOCAL_READS);
+    }
   }
 
   /** Runs {@code read} (on jraft's thread) once everything committed before this call is applied here. */
   public <T> CompletableFuture<T> read(Supplier<T> read) {
+    if (unsafeLocal) {
+      try {
+        return CompletableFuture.completedFuture(read.get());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
     raft.node().readIndex(null, new ReadIndexClosure(NO_JRAFT_TIMEOUT) {
       @Override

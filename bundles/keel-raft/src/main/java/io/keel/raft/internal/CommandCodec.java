@@ -72,6 +72,8 @@ public final class CommandCodec {
       return command(InternalRequest.parseFrom(in));
     } catch (IOException e) { // InvalidProtocolBufferException: reading an array does no I/O
       throw new IllegalStateException("malformed log entry: " + e.getMessage(), e);
+    } catch (RuntimeException e) { // well-formed protobuf with values no command has (found by fuzzing)
+      throw new IllegalStateException("malformed log entry: " + e.getMessage(), e);
     }
   }
 

@@ -88,6 +88,7 @@ final class MemberParts {
       }
       return peers;
     }, s.forwarding()::ping, s.traffic());
+    io.keel.raft.internal.StalledLinks.start(s.background(), raft::node, s.forwarding()::ping);
   }
 
   /** The cluster ID the log agreed on (the one this member was started with until then). */

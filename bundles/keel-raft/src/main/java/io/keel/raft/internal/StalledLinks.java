@@ -1,0 +1,88 @@
+package io.keel.raft.internal;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.core.NodeImpl;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.rpc.impl.AbstractClientService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heals the leader's replication link to a member that is up but unreached: jraft's bolt client can
+ * be left with a connection pool for a peer that never gets a connection again (seen after a member
+ * restarts while the leader's reconnect attempts race with the old connection closing: every later
+ * heartbeat and append fails with "Connection is null when do check!" and no new connection is
+ * tried, so the restarted member never hears from the leader and cannot rejoin). Every
+ * {@link #INTERVAL_MS} the leader looks for peers jraft does not count alive (no answer within its
+ * leader lease) that do answer a ping on a connection of their own; after {@link #STRIKES} such passes
+ * in a row it closes the raft client's connections to that peer, and the next heartbeat dials anew.
+ */
+public final class StalledLinks {
+  static final long INTERVAL_MS = 2_000;
+  static final int STRIKES = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(StalledLinks.class);
+
+  private final Supplier<Node> node;
+  private final BiFunction<PeerId, Long, CompletableFuture<Long>> ping;
+  private final java.util.function.BiConsumer<Node, PeerId> reset;
+  private final Map<PeerId, Integer> strikes = new ConcurrentHashMap<>();
+
+  StalledLinks(Supplier<Node> node, BiFunction<PeerId, Long, CompletableFuture<Long>> ping,
+      java.util.function.BiConsumer<Node, PeerId> reset) {
+    this.node = node;
+    this.ping = ping;
+    this.reset = reset;
+  }
+
+  /** Watches on {@code timer} (stops with it); {@code ping} answers over a connection of its own. */
+  public static void start(ScheduledExecutorService timer, Supplier<Node> node,
+      BiFunction<PeerId, Long, CompletableFuture<Long>> ping) {
+    StalledLinks s = new StalledLinks(node, ping, StalledLinks::reset);
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        s.pass();
+      } catch (RuntimeException e) {
+        LOG.debug("stalled-link pass failed", e); // the next pass tries again
+      }
+    }, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  void pass() {
+    Node n = node.get();
+    if (n == null || !n.isLeader()) {
+      strikes.clear();
+      return;
+    }
+    List<PeerId> unreached = new ArrayList<>(n.listPeers());
+    unreached.addAll(n.listLearners());
+    unreached.remove(n.getLeaderId());
+    unreached.removeAll(n.listAlivePeers());
+    unreached.removeAll(n.listAliveLearners());
+    strikes.keySet().retainAll(unreached);
+    for (PeerId p : unreached) {
+      ping.apply(p, INTERVAL_MS / 2).whenComplete((nanos, error) -> {
+        if (error != null) {
+          strikes.remove(p); // down or cut off: nothing to heal
+        } else if (strikes.merge(p, 1, Integer::sum) >= STRIKES) {
+          strikes.remove(p);
+          reset.accept(n, p);
+        }
+      });
+    }
+  }
+
+  private static void reset(Node n, PeerId p) {
+    LOG.warn("replication to {} has had no answer for {} s while it answers pings; closing the raft client's "
+        + "connections to it so that the next heartbeat dials anew", p, STRIKES * INTERVAL_MS / 1000);
+    ((AbstractClientService) ((NodeImpl) n).getRpcService()).getRpcClient().closeConnection(p.getEndpoint());
+  }
+}

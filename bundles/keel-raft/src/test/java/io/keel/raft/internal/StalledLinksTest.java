@@ -1,0 +1,65 @@
+package io.keel.raft.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.entity.PeerId;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class StalledLinksTest {
+  private final PeerId a = PeerId.parsePeer("127.0.0.1:1");
+  private final PeerId b = PeerId.parsePeer("127.0.0.1:2");
+  private final PeerId c = PeerId.parsePeer("127.0.0.1:3");
+  private boolean leader = true;
+
+  /** A leader {@code a} of a, b, c that jraft sees answering from a and b only. */
+  private Node node() {
+    return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class}, (p, m, args) ->
+        switch (m.getName()) {
+          case "isLeader" -> leader;
+          case "getLeaderId" -> a;
+          case "listPeers" -> List.of(a, b, c);
+          case "listAlivePeers" -> List.of(a, b);
+          case "listLearners", "listAliveLearners" -> List.of();
+          default -> throw new UnsupportedOperationException(m.getName());
+        });
+  }
+
+  @Test
+  void aPeerThatAnswersPingsButNotReplicationIsResetAfterThreePasses() {
+    List<PeerId> reset = new ArrayList<>();
+    List<PeerId> pinged = new ArrayList<>();
+    StalledLinks s = new StalledLinks(this::node, (p, wait) -> {
+      pinged.add(p);
+      return CompletableFuture.completedFuture(1L);
+    }, (n, p) -> reset.add(p));
+    s.pass();
+    s.pass();
+    assertEquals(List.of(), reset, "two passes are not enough");
+    s.pass();
+    assertEquals(List.of(c), reset);
+    assertEquals(List.of(c, c, c), pinged, "only the peer jraft does not count alive is pinged");
+  }
+
+  @Test
+  void aPeerThatIsDownIsLeftAloneAndAFollowerDoesNothing() {
+    List<PeerId> reset = new ArrayList<>();
+    StalledLinks s = new StalledLinks(this::node,
+        (p, wait) -> CompletableFuture.failedFuture(new java.io.IOException("refused")), (n, p) -> reset.add(p));
+    for (int i = 0; i < 5; i++) {
+      s.pass();
+    }
+    assertEquals(List.of(), reset);
+    leader = false;
+    StalledLinks follower = new StalledLinks(this::node, (p, wait) -> CompletableFuture.completedFuture(1L),
+        (n, p) -> reset.add(p));
+    for (int i = 0; i < 5; i++) {
+      follower.pass();
+    }
+    assertEquals(List.of(), reset);
+  }
+}

@@ -20,7 +20,8 @@ import java.util.function.IntPredicate;
  * <p>{@link #cut} closes the connections whose client side matches (by its local port, see
  * {@link SocketOwners}) and refuses new ones from it; {@link #cutAll} does so for every client;
  * {@link #heal} lets everything through again. A connection is accepted and then closed rather
- * than never accepted, which a peer sees at once as a lost link, as after a reset.
+ * than never accepted, which a peer sees at once as a lost link, as after a reset. {@link #delay}
+ * slows every connection instead (until {@link #heal}).
  */
 public final class LinkProxy implements AutoCloseable {
   private static final IntPredicate NOBODY = port -> false;
@@ -31,6 +32,8 @@ public final class LinkProxy implements AutoCloseable {
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile IntPredicate refused = NOBODY;
+  private volatile long delayMs;
+  private volatile long jitterMs;
 
   /** One proxied connection: the accepted client socket and the socket to the member. */
   private record Link(Socket client, Socket member) {
@@ -81,9 +84,20 @@ public final class LinkProxy implements AutoCloseable {
     cut(EVERYBODY);
   }
 
-  /** Lets every connection through again. */
+  /**
+   * Slows every connection, both ways: each chunk read is passed on after {@code delay} plus up to
+   * {@code jitter} more (in order, as a slow or lossy link's retransmissions delay a TCP stream).
+   */
+  public void delay(java.time.Duration delay, java.time.Duration jitter) {
+    jitterMs = jitter.toMillis();
+    delayMs = delay.toMillis();
+  }
+
+  /** Lets every connection through again, at full speed. */
   public void heal() {
     refused = NOBODY;
+    delayMs = 0;
+    jitterMs = 0;
   }
 
   private void acceptLoop() {
@@ -115,8 +129,17 @@ public final class LinkProxy implements AutoCloseable {
   private void copy(Link link, Socket from, Socket to) {
     Thread t = new Thread(() -> {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException ended) {
+        byte[] buffer = new byte[64 * 1024];
+        java.util.Random random = new java.util.Random();
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          long wait = delayMs;
+          if (wait > 0) {
+            long jitter = jitterMs;
+            Thread.sleep(wait + (jitter > 0 ? random.nextLong(jitter + 1) : 0));
+          }
+          out.write(buffer, 0, n);
+        }
+      } catch (IOException | InterruptedException ended) {
         // one side closed or was cut
       } finally {
         links.remove(link);

@@ -15,6 +15,7 @@ import io.keel.testsupport.SocketOwners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -60,8 +61,18 @@ final class ApplianceCluster implements ClusterUnderTest {
 
   /** etcd's static bootstrap: every member started with the same initial-cluster; waits until all are healthy. */
   ApplianceCluster startNew() {
+    return startNew(Map.of());
+  }
+
+  /** {@link #startNew()} with {@code env} added to every member's environment (kept for restarts). */
+  ApplianceCluster startNew(Map<String, String> env) {
+    return startNew(i -> env);
+  }
+
+  /** {@link #startNew()} with {@code envOf(i)} added to member {@code i}'s environment (kept for restarts). */
+  ApplianceCluster startNew(java.util.function.IntFunction<Map<String, String>> envOf) {
     for (int i = 0; i < members.size(); i++) {
-      members.get(i).start(bootstrapFlags(i));
+      members.get(i).start(envOf.apply(i), bootstrapFlags(i));
     }
     for (ApplianceProcess m : members) {
       m.awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
@@ -220,6 +231,25 @@ final class ApplianceCluster implements ClusterUnderTest {
         proxies.get(j).cut(port -> SocketOwners.localPorts(cut.processes()).contains(port));
       }
     }
+  }
+
+  /**
+   * Cuts only what reaches member {@code i} over the peer port: the others' requests to it fail,
+   * its own requests to them (and their answers, on the same connections) still go through.
+   */
+  void cutInbound(int i) {
+    if (!proxied) {
+      throw new IllegalStateException("a cluster made without link proxies cannot be partitioned");
+    }
+    proxies.get(i).cutAll();
+  }
+
+  /** Slows every peer link (each proxy, both ways) by {@code delay} plus up to {@code jitter}, until {@link #heal}. */
+  void slowPeerLinks(Duration delay, Duration jitter) {
+    if (!proxied) {
+      throw new IllegalStateException("a cluster made without link proxies cannot slow its links");
+    }
+    proxies.forEach(p -> p.delay(delay, jitter));
   }
 
   @Override

@@ -371,6 +371,12 @@ public final class ApplianceProcess implements AutoCloseable {
     return start(lastEnv, lastFlags.toArray(new String[0]));
   }
 
+  /** Starts the member again with its last flags but {@code env} as its environment (e.g. without a test switch). */
+  public ApplianceProcess restartWith(Map<String, String> env) {
+    stop();
+    return start(env, lastFlags.toArray(new String[0]));
+  }
+
   public boolean isAlive() {
     return process != null && process.isAlive();
   }

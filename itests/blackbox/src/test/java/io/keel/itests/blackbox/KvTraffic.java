@@ -83,6 +83,44 @@ final class KvTraffic implements AutoCloseable {
     for (int m = 0; m < clientPorts.size(); m++) {
       t.watchers.add(spawn("watcher-" + m, t.watcher("w" + m, m)));
     }
+    return t.withClients(clients, seed);
+  }
+
+  /**
+   * The soak's traffic: the clients and the lease client, no watchers, and a compaction every 3 s
+   * that keeps the last 500 revisions (a watcher resuming below it would be refused as compacted).
+   */
+  static KvTraffic soak(String prefix, List<Integer> clientPorts, int clients, int keys, long seed) {
+    KvTraffic t = new KvTraffic(prefix, clientPorts, keys);
+    t.clients.add(spawn("compactor", t.compactor(new Random(seed))));
+    return t.withClients(clients, seed);
+  }
+
+  private final AtomicLong compactions = new AtomicLong();
+
+  private Runnable compactor(Random random) {
+    return () -> {
+      while (!stop.get()) {
+        pause(3_000);
+        try {
+          long revision = currentRevision();
+          if (revision > 500) {
+            kv(pick(random)).compact(io.etcd.jetcd.api.CompactionRequest.newBuilder().setRevision(revision - 500).build());
+            compactions.incrementAndGet();
+          }
+        } catch (StatusRuntimeException refused) {
+          // a member away, or compacted already: the next round compacts further
+        }
+      }
+    };
+  }
+
+  long compactions() {
+    return compactions.get();
+  }
+
+  private KvTraffic withClients(int clients, long seed) {
+    KvTraffic t = this;
     for (int c = 0; c < clients; c++) {
       t.clients.add(spawn("client-" + c, t.client(c, new Random(seed * 31 + c))));
     }

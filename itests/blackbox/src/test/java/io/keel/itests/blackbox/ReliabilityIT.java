@@ -117,7 +117,7 @@ class ReliabilityIT {
    * The lease checker's problems once every lease has had time to end (bounded: the TTLs are 2-4 s,
    * and a new leader gives leases their whole TTL again, as etcd's does).
    */
-  private static List<String> leaseKeysLeft(KvTraffic traffic) {
+  static List<String> leaseKeysLeft(KvTraffic traffic) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       Map<String, java.util.Set<String>> seen = new java.util.TreeMap<>();

@@ -1,0 +1,135 @@
+package io.keel.itests.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keel.testsupport.Member;
+import io.keel.testsupport.history.Linearizability;
+import io.keel.testsupport.history.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reliability suite's soak: mixed recorded traffic with a compaction every few seconds, while the
+ * leader is moved around and one member is stopped and started again, for {@value #CI_MINUTES}
+ * minutes in CI ({@code -Dkeel.soak.minutes=60} for the long form). At the end the history must be
+ * linearizable, every leased key gone, the replicas equal, and the two members that ran throughout
+ * must not have grown their open files or threads after the first leader move and restart (a leak
+ * shows there long before memory does; their resident memory is reported).
+ */
+class SoakIT {
+  static final long CI_MINUTES = 2;
+
+  @Test
+  void mixedTrafficWithCompactionLeaderMovesAndARestartingMemberLeaksNothingAndLosesNothing() throws Exception {
+    Duration length = Duration.ofMinutes(Long.getLong("keel.soak.minutes", CI_MINUTES));
+    long seed = Long.getLong("keel.reliability.seed", System.currentTimeMillis());
+    try (ApplianceCluster c = ApplianceCluster.create("soak", 3).startNew();
+        KvTraffic traffic = KvTraffic.soak("/soak/k", IntStream.range(0, 3).mapToObj(i -> c.member(i).clientPort())
+            .toList(), 6, 8, seed)) {
+      Map<Integer, long[]> before = new TreeMap<>();
+      long end = System.nanoTime() + length.toNanos();
+      int round = 0;
+      int moves = 0;
+      int restarts = 0;
+      while (System.nanoTime() < end) {
+        sleep(10_000);
+        if (round == 2) {
+          // the baseline once a leader move and a restart have happened: the pools they grow are warm
+          for (int i = 0; i < 2; i++) {
+            before.put(i, usage(c.member(i)));
+          }
+        }
+        if (round++ % 2 == 0) {
+          moves += moveLeader(c) ? 1 : 0;
+        } else {
+          c.member(2).stop();
+          sleep(2_000);
+          c.member(2).restart().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+          restarts++;
+        }
+      }
+      assertEquals(2, before.size(), "the soak ran long enough for its baseline (three rounds of 10 s)");
+      sleep(5_000);
+      traffic.stopClients();
+      for (int i = 0; i < 3; i++) {
+        c.member(i).awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
+      }
+      traffic.finalReads(Duration.ofSeconds(60));
+      Result result = Linearizability.check(traffic.history(), Duration.ofSeconds(180));
+      StringBuilder report = new StringBuilder("soak " + length + ", seed " + seed + ": " + traffic.history().size()
+          + " operations, " + traffic.acknowledgedWrites() + " writes acknowledged, " + traffic.compactions()
+          + " compactions, " + moves + " leader moves, " + restarts + " restarts; linearizability: "
+          + (result.ok() ? "no violation" : result.toString()) + "\n");
+      for (int i = 0; i < 2; i++) {
+        long[] after = usage(c.member(i));
+        report.append(String.format("member m%d: open files %d -> %d, threads %d -> %d, resident %d MiB -> %d MiB%n",
+            i, before.get(i)[0], after[0], before.get(i)[1], after[1], before.get(i)[2] >> 10, after[2] >> 10));
+      }
+      Files.writeString(reportFile(), report.toString());
+      System.out.print(report);
+      assertTrue(result.ok(), report.toString());
+      assertTrue(traffic.compactions() > 0 && restarts > 0 && moves > 0, report.toString());
+      assertEquals(List.of(), ReliabilityIT.leaseKeysLeft(traffic), "keys of ended leases are gone on every member");
+      c.assertReplicasEqual();
+      for (int i = 0; i < 2; i++) {
+        long[] after = usage(c.member(i));
+        assertTrue(after[0] <= before.get(i)[0] + 64, "m" + i + " open files grew: " + report);
+        assertTrue(after[1] <= before.get(i)[1] + 32, "m" + i + " threads grew: " + report);
+      }
+    }
+  }
+
+  /** Moves leadership from the leader to another member; false if there was no leader to ask. */
+  private static boolean moveLeader(ApplianceCluster c) {
+    for (int i = 0; i < c.size(); i++) {
+      if (c.isLeader(i)) {
+        List<Member> members = c.client(i).memberList();
+        long self = c.client(i).status().memberId();
+        long target = members.stream().map(Member::id).filter(id -> id != self).findFirst().orElseThrow();
+        c.client(i).moveLeader(target);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The member JVM's open files, threads and resident KiB (from /proc). */
+  private static long[] usage(ApplianceProcess m) throws IOException {
+    ProcessHandle jvm = m.processes().stream()
+        .filter(p -> p.info().command().map(cmd -> cmd.endsWith("java")).orElse(false))
+        .reduce((first, last) -> last).orElseThrow(() -> new AssertionError("no JVM among " + m.processes()));
+    Path proc = Path.of("/proc", Long.toString(jvm.pid()));
+    long files;
+    try (var fds = Files.list(proc.resolve("fd"))) {
+      files = fds.count();
+    }
+    long threads = 0;
+    long rssKib = 0;
+    for (String line : Files.readAllLines(proc.resolve("status"))) {
+      if (line.startsWith("Threads:")) {
+        threads = Long.parseLong(line.substring(8).trim());
+      } else if (line.startsWith("VmRSS:")) {
+        rssKib = Long.parseLong(line.substring(6).replace("kB", "").trim());
+      }
+    }
+    return new long[] {files, threads, rssKib};
+  }
+
+  private static Path reportFile() throws IOException {
+    Path dir = Path.of(System.getProperty("keel.blackbox.workdir", "target/blackbox")).toAbsolutePath();
+    Files.createDirectories(dir);
+    return dir.resolve("soak-report.txt");
+  }
+
+  private static void sleep(long ms) {
+    ApplianceProcess.sleep(ms);
+  }
+}

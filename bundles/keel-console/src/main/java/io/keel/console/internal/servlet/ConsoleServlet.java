@@ -160,15 +160,36 @@ public final class ConsoleServlet extends HttpServlet {
     }
   }
 
+  /** How much of an oversize body is read and dropped so that its sender sees the 413 (past it, the connection just closes). */
+  static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+  /**
+   * Reads and drops the rest of a body refused as too large, up to {@link #DRAIN_LIMIT}: a client
+   * still sending when the 413 goes out and the connection closes gets a reset instead of the answer.
+   */
+  private static void drain(InputStream in) throws IOException {
+    long left = DRAIN_LIMIT;
+    byte[] sink = new byte[64 * 1024];
+    for (int n = in.read(sink, 0, sink.length); n > 0 && (left -= n) > 0; n = in.read(sink, 0, sink.length)) {
+      // dropped
+    }
+  }
+
   /** The request's JSON body (null when empty); 413 past {@link #MAX_BODY}, 415 if not JSON, 400 if malformed. */
   private static JsonNode body(HttpServletRequest req) throws IOException {
     long declared = req.getContentLengthLong();
     if (declared > MAX_BODY) {
+      try (InputStream in = req.getInputStream()) {
+        drain(in);
+      }
       throw new ApiException(413, "RESOURCE_EXHAUSTED", "request body of " + declared + " bytes is over the console's limit of " + MAX_BODY);
     }
     byte[] bytes;
     try (InputStream in = req.getInputStream()) {
       bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        drain(in);
+      }
     }
     if (bytes.length > MAX_BODY) {
       throw new ApiException(413, "RESOURCE_EXHAUSTED", "request body is over the console's limit of " + MAX_BODY + " bytes");

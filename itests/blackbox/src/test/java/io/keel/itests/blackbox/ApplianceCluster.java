@@ -194,6 +194,21 @@ final class ApplianceCluster implements ClusterUnderTest {
     }
   }
 
+  /** The member that leads now, waiting (up to 60 s) while there is none. */
+  int leaderIndex() {
+    java.util.concurrent.atomic.AtomicInteger found = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Await.until(Duration.ofSeconds(60), "a leader", () -> {
+      for (int i = 0; i < members.size(); i++) {
+        if (isLeader(i)) {
+          found.set(i);
+          return true;
+        }
+      }
+      return false;
+    });
+    return found.get();
+  }
+
   @Override
   public EtcdClient client(int i) {
     return new EtcdctlClient(members.get(i).clientEndpoint());

@@ -11,7 +11,6 @@ import io.keel.testsupport.Member;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class HotSwapIT {
       List<Member> before = sorted(new Etcdctl(cluster.endpoints()).memberList());
 
       // keel:move-leader (and keel:leader) on the leader
-      int leader = leaderIndex(cluster);
+      int leader = cluster.leaderIndex();
       int target = (leader + 1) % 3;
       long targetId = before.stream().filter(m -> m.name().equals("m" + target)).findFirst().orElseThrow().id();
       String moved = shells.get(leader).ok("keel:move-leader m" + target);
@@ -52,7 +51,7 @@ class HotSwapIT {
       // one writer per member
       WriteLoad load = WriteLoad.start(cluster, "/hs/");
       try {
-        int swapped = leaderIndex(cluster);
+        int swapped = cluster.leaderIndex();
         ConsoleShell shell = shells.get(swapped);
         load.awaitProgress(20);
 
@@ -128,19 +127,5 @@ class HotSwapIT {
     List<Member> copy = new ArrayList<>(members);
     copy.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
     return copy;
-  }
-
-  static int leaderIndex(ApplianceCluster cluster) {
-    AtomicInteger found = new AtomicInteger(-1);
-    Await.until(Duration.ofSeconds(60), "a leader", () -> {
-      for (int i = 0; i < 3; i++) {
-        if (cluster.isLeader(i)) {
-          found.set(i);
-          return true;
-        }
-      }
-      return false;
-    });
-    return found.get();
   }
 }

@@ -152,6 +152,7 @@ final class KvTraffic implements AutoCloseable {
           }
         }
       }
+      pause(200); // no member answered: wait a little before the next round
     }
   }
 

@@ -48,7 +48,7 @@ class ReliabilityIT {
         KvTraffic traffic = KvTraffic.start("/rel/k", clientPorts(c), 6, 8, seed)) {
       sleep(3_000);
       faults.add(fault("kill -9 of the leader, restarted after 3 s", () -> {
-        int l = leader(c);
+        int l = c.leaderIndex();
         c.kill(l);
         sleep(3_000);
         c.restart(l);
@@ -60,13 +60,13 @@ class ReliabilityIT {
         c.restart(f);
       }));
       faults.add(fault("SIGSTOP of the leader for 5 s, then SIGCONT", () -> {
-        int l = leader(c);
+        int l = c.leaderIndex();
         c.member(l).pause();
         sleep(5_000);
         c.member(l).resume();
       }));
       faults.add(fault("partition of the leader, both ways, 5 s", () -> {
-        c.partition(leader(c));
+        c.partition(c.leaderIndex());
         sleep(5_000);
         c.heal();
       }));
@@ -76,7 +76,7 @@ class ReliabilityIT {
         c.heal();
       }));
       faults.add(fault("one way: nothing reaches the leader, 5 s", () -> {
-        c.cutInbound(leader(c));
+        c.cutInbound(c.leaderIndex());
         sleep(5_000);
         c.heal();
       }));
@@ -100,7 +100,7 @@ class ReliabilityIT {
 
       Result result = Linearizability.check(history, CHECK_BUDGET);
       String report = report(seed, history, faults, result, traffic);
-      Files.writeString(reportFile(), report);
+      Files.writeString(reportFile("reliability-report.md"), report);
       assertTrue(result.ok(), "seed " + seed + ": " + result + "\n" + report);
       assertTrue(traffic.acknowledgedWrites() > 100, "the traffic went on through the faults:\n" + report);
       assertTrue(traffic.awaitWatchersAt(traffic.lastAcknowledgedRevision(), Duration.ofSeconds(60)),
@@ -198,22 +198,8 @@ class ReliabilityIT {
     return new Fault(kind, start, end);
   }
 
-  /** The member that leads now (waits, bounded, while there is none). */
-  private static int leader(ApplianceCluster c) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (int i = 0; i < c.size(); i++) {
-        if (c.isLeader(i)) {
-          return i;
-        }
-      }
-      sleep(200);
-    }
-    throw new AssertionError("no leader within 30 s");
-  }
-
   private static int follower(ApplianceCluster c) {
-    return (leader(c) + 1) % c.size();
+    return (c.leaderIndex() + 1) % c.size();
   }
 
   /**
@@ -251,18 +237,14 @@ class ReliabilityIT {
     return s.toString();
   }
 
-  private static Path reportFile() throws IOException {
+  /** Where a run of the suite leaves its report {@code name}, next to the members' folders. */
+  static Path reportFile(String name) throws IOException {
     Path dir = Path.of(System.getProperty("keel.blackbox.workdir", "target/blackbox")).toAbsolutePath();
     Files.createDirectories(dir);
-    return dir.resolve("reliability-report.md");
+    return dir.resolve(name);
   }
 
   private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ApplianceProcess.sleep(ms);
   }
 }

@@ -48,7 +48,8 @@ class SoakIT {
           }
         }
         if (round++ % 2 == 0) {
-          moves += moveLeader(c) ? 1 : 0;
+          moveLeader(c);
+          moves++;
         } else {
           c.member(2).stop();
           sleep(2_000);
@@ -73,7 +74,7 @@ class SoakIT {
         report.append(String.format("member m%d: open files %d -> %d, threads %d -> %d, resident %d MiB -> %d MiB%n",
             i, before.get(i)[0], after[0], before.get(i)[1], after[1], before.get(i)[2] >> 10, after[2] >> 10));
       }
-      Files.writeString(reportFile(), report.toString());
+      Files.writeString(ReliabilityIT.reportFile("soak-report.txt"), report.toString());
       System.out.print(report);
       assertTrue(result.ok(), report.toString());
       assertTrue(traffic.compactions() > 0 && restarts > 0 && moves > 0, report.toString());
@@ -87,18 +88,13 @@ class SoakIT {
     }
   }
 
-  /** Moves leadership from the leader to another member; false if there was no leader to ask. */
-  private static boolean moveLeader(ApplianceCluster c) {
-    for (int i = 0; i < c.size(); i++) {
-      if (c.isLeader(i)) {
-        List<Member> members = c.client(i).memberList();
-        long self = c.client(i).status().memberId();
-        long target = members.stream().map(Member::id).filter(id -> id != self).findFirst().orElseThrow();
-        c.client(i).moveLeader(target);
-        return true;
-      }
-    }
-    return false;
+  /** Moves leadership from the leader to another member. */
+  private static void moveLeader(ApplianceCluster c) {
+    int leader = c.leaderIndex();
+    long self = c.client(leader).status().memberId();
+    long target = c.client(leader).memberList().stream().map(Member::id).filter(id -> id != self).findFirst()
+        .orElseThrow();
+    c.client(leader).moveLeader(target);
   }
 
   /** The member JVM's open files, threads and resident KiB (from /proc). */
@@ -121,12 +117,6 @@ class SoakIT {
       }
     }
     return new long[] {files, threads, rssKib};
-  }
-
-  private static Path reportFile() throws IOException {
-    Path dir = Path.of(System.getProperty("keel.blackbox.workdir", "target/blackbox")).toAbsolutePath();
-    Files.createDirectories(dir);
-    return dir.resolve("soak-report.txt");
   }
 
   private static void sleep(long ms) {

@@ -1,11 +1,11 @@
 package io.keel.grpc.internal.gateway;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,7 +16,6 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,29 +177,30 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   private <Q, R> void dispatch(MethodDescriptor<Q, R> rpc, FullHttpRequest request) {
-    String body = request.content().toString(StandardCharsets.UTF_8);
+    GoJson.Reader body = new GoJson.Reader(ByteBufUtil.getBytes(request.content()));
     @SuppressWarnings("unchecked")
     Q prototype = (Q) ((MethodDescriptor.PrototypeMarshaller<Q>) rpc.getRequestMarshaller()).getMessagePrototype();
     List<Q> messages = new ArrayList<>();
     if (rpc.getType().clientSendsOneMessage()) {
       try {
-        messages.add(parse(body, prototype));
-      } catch (InvalidProtocolBufferException e) {
-        respond(HttpResponses.grpcError(Status.INVALID_ARGUMENT.withDescription(GatewayJson.parseError(e))));
+        // an empty body is an empty request (grpc-gateway ignores io.EOF)
+        GoJson.Value json = body.next();
+        messages.add(json == null ? prototype : message(json, prototype));
+      } catch (GoJson.GoJsonException e) {
+        respond(HttpResponses.grpcError(Status.INVALID_ARGUMENT.withDescription(e.getMessage())));
         return;
       }
     } else {
       // a client stream: the body's JSON values are its messages; grpc-gateway fails the call only
       // if the first one cannot be decoded, and otherwise stops sending at the first bad one
-      for (String value : GatewayJson.values(body)) {
-        try {
-          messages.add(parse(value, prototype));
-        } catch (InvalidProtocolBufferException e) {
-          if (messages.isEmpty()) {
-            respond(HttpResponses.grpcError(Status.UNKNOWN.withDescription(GatewayJson.parseError(e))));
-            return;
-          }
-          break;
+      try {
+        for (GoJson.Value json = body.next(); json != null; json = body.next()) {
+          messages.add(message(json, prototype));
+        }
+      } catch (GoJson.GoJsonException e) {
+        if (messages.isEmpty()) {
+          respond(HttpResponses.grpcError(Status.UNKNOWN.withDescription(e.getMessage())));
+          return;
         }
       }
     }
@@ -225,8 +225,8 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   @SuppressWarnings("unchecked")
-  private static <Q> Q parse(String json, Q prototype) throws InvalidProtocolBufferException {
-    return (Q) GatewayJson.parse(json, (Message) prototype);
+  private static <Q> Q message(GoJson.Value json, Q prototype) throws GoJson.GoJsonException {
+    return (Q) GoJsonPb.message(json, (Message) prototype);
   }
 
   /** grpc-gateway's incoming header mapping: Authorization, and Grpc-Metadata-* without the prefix. */

@@ -1,23 +1,18 @@
 package io.keel.grpc.internal.gateway;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The JSON mapping of etcd's gateway (grpc-gateway v1 with {@code JSONPb{OrigName: true}}): proto3
- * JSON with the .proto field names, default values omitted, int64 as strings, bytes as base64; input
- * accepts both the .proto and the lowerCamel names and ignores unknown fields. Also the two error
- * bodies grpc-gateway writes.
+ * The JSON output of etcd's gateway (grpc-gateway v1 with {@code JSONPb{OrigName: true}}): proto3
+ * JSON with the .proto field names, default values omitted, int64 as strings, bytes as base64; and
+ * the two error bodies grpc-gateway writes. Requests are read by {@link GoJsonPb}.
  */
 final class GatewayJson {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   private GatewayJson() {}
 
@@ -27,27 +22,6 @@ final class GatewayJson {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot render " + message.getClass().getSimpleName(), e);
     }
-  }
-
-  /** Parses one JSON value into a new message of the prototype's type; blank input = empty message. */
-  @SuppressWarnings("unchecked")
-  static <T extends Message> T parse(String json, T prototype) throws InvalidProtocolBufferException {
-    Message.Builder builder = prototype.newBuilderForType();
-    if (!json.isBlank()) {
-      PARSER.merge(json, builder);
-    }
-    return (T) builder.build();
-  }
-
-  /** The text of a parse failure, without wrapper class names or advice links. */
-  static String parseError(Throwable t) {
-    Throwable cause = t;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String message = String.valueOf(cause.getMessage());
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** grpc-gateway's error body for a unary call: {@code {"error":..,"code":..,"message":..}}. */
@@ -104,52 +78,4 @@ final class GatewayJson {
     return b.append('"').toString();
   }
 
-  /**
-   * Splits a request body holding a sequence of JSON values (a client-streaming call's messages,
-   * as grpc-gateway's decoder reads them one after the other). A value that does not end is
-   * returned as it is, for the parser to reject.
-   */
-  static List<String> values(String body) {
-    List<String> out = new ArrayList<>();
-    int i = 0;
-    int n = body.length();
-    while (true) {
-      while (i < n && Character.isWhitespace(body.charAt(i))) {
-        i++;
-      }
-      if (i >= n) {
-        return out;
-      }
-      int start = i;
-      int depth = 0;
-      boolean inString = false;
-      for (; i < n; i++) {
-        char c = body.charAt(i);
-        if (inString) {
-          if (c == '\\') {
-            i++;
-          } else if (c == '"') {
-            inString = false;
-            if (depth == 0) {
-              i++;
-              break;
-            }
-          }
-        } else if (c == '"') {
-          inString = true;
-        } else if (c == '{' || c == '[') {
-          depth++;
-        } else if (c == '}' || c == ']') {
-          depth--;
-          if (depth <= 0) {
-            i++;
-            break;
-          }
-        } else if (depth == 0 && Character.isWhitespace(c)) {
-          break;
-        }
-      }
-      out.add(body.substring(start, Math.min(i, n)));
-    }
-  }
 }

@@ -130,6 +130,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       noDelete |= f == WatchCreateRequest.FilterType.NODELETE_VALUE;
     }
     Entry entry;
+    long start;
     synchronized (this) {
       if (closed) {
         return;
@@ -157,9 +158,14 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       }
       entry = new Entry(id, c.getFragment(), c.getProgressNotify());
       watchers.put(id, entry);
-      enqueue(response(server.currentRevision()).setWatchId(id).setCreated(true).build());
+      // "from now" is from just after the revision the created answer reports, not from whenever
+      // the hub registers the watch below: a write applied in between is then caught up from
+      // history instead of missed (etcd registers first and answers with the revision after)
+      long created = server.currentRevision();
+      start = c.getStartRevision() > 0 ? c.getStartRevision() : created + 1;
+      enqueue(response(created).setWatchId(id).setCreated(true).build());
     }
-    Watch watch = server.watch(new WatchSpec(key, end, c.getStartRevision(), c.getPrevKv(), noPut, noDelete), entry);
+    Watch watch = server.watch(new WatchSpec(key, end, start, c.getPrevKv(), noPut, noDelete), entry);
     synchronized (this) {
       entry.watch = watch;
       if (entry.canceled) {

@@ -6,6 +6,7 @@ import io.keel.api.auth.AuthInfo;
 import io.keel.api.auth.Permission;
 import io.keel.raft.internal.Command;
 import io.keel.api.Cluster;
+import io.keel.api.EtcdError;
 import io.keel.api.HashKv;
 import io.keel.api.Kv;
 import io.keel.api.Leases;
@@ -38,6 +39,7 @@ import io.keel.raft.internal.kv.WatchSync;
 import io.keel.raft.internal.maintenance.MaintenanceOps;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -347,17 +349,24 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
     return m.leases.renew(id);
   }
 
-  /** With auth enabled, {@code who} must be allowed to read every key attached (etcd 3.5's check). */
+  /**
+   * With auth enabled and the keys asked for, {@code who} must be a user allowed to read every key
+   * attached; without the keys nothing is checked. This is the check etcd added in 3.4.26 and 3.5.9
+   * (CVE-2023-32082, v3_server.go checkLeaseTimeToLive); 3.4.23 checks nothing (docs/COMPATIBILITY.md).
+   */
   @Override
   public CompletionStage<LeaseTimeToLive> leaseTimeToLive(long id, boolean withKeys, AuthInfo who) {
-    if (!m.raft.auth().enabled()) {
+    if (!withKeys || !m.raft.auth().enabled()) {
       return m.leases.timeToLive(id, withKeys);
+    }
+    if (who.isNone()) {
+      return CompletableFuture.failedFuture(EtcdError.USER_EMPTY.exception());
     }
     return m.leases.timeToLive(id, true).thenApply(ttl -> {
       for (byte[] key : ttl.keys()) {
         m.raft.auth().checkRange(who, key, null);
       }
-      return withKeys ? ttl : new LeaseTimeToLive(ttl.revision(), ttl.id(), ttl.ttlSeconds(), ttl.grantedTtlSeconds(), List.of());
+      return ttl;
     });
   }
 

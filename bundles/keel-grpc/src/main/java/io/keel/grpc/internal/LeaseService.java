@@ -40,17 +40,27 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         rev -> LeaseRevokeResponse.newBuilder().setHeader(ProtoKv.header(server.header(rev))).build());
   }
 
+  /**
+   * Only a request for the keys runs as the caller (etcd checks read permission on them); without
+   * the keys the caller's token is not even looked at, as in etcd.
+   */
   @Override
   public void leaseTimeToLive(LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> observer) {
-    Replies.replyAs(who -> server.leaseTimeToLive(request.getID(), request.getKeys(), who), observer, t -> {
-      LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
-          .setHeader(ProtoKv.header(server.header(t.revision()))).setID(t.id()).setTTL(t.ttlSeconds())
-          .setGrantedTTL(t.grantedTtlSeconds());
-      for (byte[] key : t.keys()) {
-        b.addKeys(ByteString.copyFrom(key));
-      }
-      return b.build();
-    });
+    if (request.getKeys()) {
+      Replies.replyAs(who -> server.leaseTimeToLive(request.getID(), true, who), observer, this::timeToLive);
+    } else {
+      Replies.reply(server.leaseTimeToLive(request.getID(), false), observer, this::timeToLive);
+    }
+  }
+
+  private LeaseTimeToLiveResponse timeToLive(io.keel.api.lease.LeaseTimeToLive t) {
+    LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
+        .setHeader(ProtoKv.header(server.header(t.revision()))).setID(t.id()).setTTL(t.ttlSeconds())
+        .setGrantedTTL(t.grantedTtlSeconds());
+    for (byte[] key : t.keys()) {
+      b.addKeys(ByteString.copyFrom(key));
+    }
+    return b.build();
   }
 
   @Override

@@ -85,22 +85,39 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   }
 
   /**
-   * etcd's isWatchPermitted: null if the caller may read the watched range, else the cancel reason
-   * (the error text of a bad token, an old auth revision, no user, or a denied permission).
+   * etcd's isWatchPermitted: null if the caller may read the watched range (the empty key already
+   * made {@code \0}, as etcd does first), else the cancel reason: a bad token, an old auth revision,
+   * no user, or a denied permission, as the text of the gRPC error etcd 3.4 puts there, e.g.
+   * "rpc error: code = PermissionDenied desc = etcdserver: permission denied".
+   *
+   * <p>A from-key watch ({@code range_end} \0) is checked as the range from the key on, where etcd
+   * 3.4 checks only the key itself (it rewrites the \0 to an empty range end before the check), so
+   * a user who may read one key could watch every key after it there (docs/COMPATIBILITY.md).
    */
-  private String permission(WatchCreateRequest c) {
+  private String permission(byte[] key, byte[] rangeEnd) {
     if (auth == null) {
       return null;
     }
     try {
-      auth.checkRange(AuthContext.who(), c.getKey().toByteArray(), c.getRangeEnd().toByteArray());
+      auth.checkRange(AuthContext.who(), key, rangeEnd);
       return null;
     } catch (io.keel.api.EtcdException e) {
-      return switch (e.error()) {
-        case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error().message();
-        default -> io.keel.api.EtcdError.PERMISSION_DENIED_ERR.message();
+      io.keel.api.EtcdError error = switch (e.error()) {
+        case INVALID_AUTH_TOKEN, AUTH_OLD_REVISION, USER_EMPTY -> e.error();
+        default -> io.keel.api.EtcdError.PERMISSION_DENIED_ERR;
       };
+      return goStatusText(error);
     }
+  }
+
+  /** What Go's {@code status.Error(code, message).Error()} prints for {@code error}. */
+  static String goStatusText(io.keel.api.EtcdError error) {
+    StringBuilder goName = new StringBuilder(); // Go's codes.Code names: PERMISSION_DENIED is PermissionDenied
+    for (String word : error.code().name().split("_")) {
+      goName.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    String name = error.code() == io.keel.api.StatusCode.CANCELLED ? "Canceled" : goName.toString();
+    return "rpc error: code = " + name + " desc = " + error.message();
   }
 
   private void create(WatchCreateRequest c) {
@@ -113,6 +130,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       noDelete |= f == WatchCreateRequest.FilterType.NODELETE_VALUE;
     }
     Entry entry;
+    long start;
     synchronized (this) {
       if (closed) {
         return;
@@ -125,7 +143,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       } else if (id != 0 && watchers.containsKey(id)) {
         error = DUPLICATE_ID;
       } else {
-        error = permission(c);
+        error = permission(key, end);
       }
       if (error != null) {
         enqueue(response(server.currentRevision()).setWatchId(-1).setCreated(true).setCanceled(true)
@@ -140,9 +158,14 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       }
       entry = new Entry(id, c.getFragment(), c.getProgressNotify());
       watchers.put(id, entry);
-      enqueue(response(server.currentRevision()).setWatchId(id).setCreated(true).build());
+      // "from now" is from just after the revision the created answer reports, not from whenever
+      // the hub registers the watch below: a write applied in between is then caught up from
+      // history instead of missed (etcd registers first and answers with the revision after)
+      long created = server.currentRevision();
+      start = c.getStartRevision() > 0 ? c.getStartRevision() : created + 1;
+      enqueue(response(created).setWatchId(id).setCreated(true).build());
     }
-    Watch watch = server.watch(new WatchSpec(key, end, c.getStartRevision(), c.getPrevKv(), noPut, noDelete), entry);
+    Watch watch = server.watch(new WatchSpec(key, end, start, c.getPrevKv(), noPut, noDelete), entry);
     synchronized (this) {
       entry.watch = watch;
       if (entry.canceled) {

@@ -136,6 +136,19 @@ class WatchServiceTest {
     c.requests.onCompleted();
   }
 
+  /** A create refused by auth carries the text of etcd's gRPC error, as etcd 3.4.23 answers it. */
+  @Test
+  void authRefusalReasonsAreTheTextOfEtcdsGrpcErrors() {
+    assertEquals("rpc error: code = PermissionDenied desc = etcdserver: permission denied",
+        WatchStream.goStatusText(io.keel.api.EtcdError.PERMISSION_DENIED_ERR));
+    assertEquals("rpc error: code = Unauthenticated desc = etcdserver: invalid auth token",
+        WatchStream.goStatusText(io.keel.api.EtcdError.INVALID_AUTH_TOKEN));
+    assertEquals("rpc error: code = InvalidArgument desc = etcdserver: user name is empty",
+        WatchStream.goStatusText(io.keel.api.EtcdError.USER_EMPTY));
+    assertEquals("rpc error: code = InvalidArgument desc = etcdserver: revision of auth store is old",
+        WatchStream.goStatusText(io.keel.api.EtcdError.AUTH_OLD_REVISION));
+  }
+
   @Test
   void compactedStartRevisionCancelsWithCompactRevision() throws Exception {
     long first = put("/w3/k", "1");

@@ -201,14 +201,22 @@ class ClientTlsIT {
   @Test
   @Order(8)
   void aBrokenReplacementKeepsThePreviousCertificate() throws Exception {
+    assumeTrue(ApplianceProcess.SERVER == ApplianceProcess.Server.KEEL,
+        "etcd re-reads the files at each handshake and fails on a broken one; keeping the old material is Keel's");
     String current = pki.serial("server");
+    String good = Files.readString(pki.file("server.pem"));
     Files.writeString(pki.file("server.pem"), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
-    assertServing();
-    try (TlsClient c = new TlsClient(pki, "ca", "client", node.clientPort())) {
-      assertTrue(c.get("/health").startsWith("HTTP/1.1 200"));
-      assertEquals(current, c.serverSerial(), "the certificate in place before the broken write");
+    try {
+      assertServing();
+      try (TlsClient c = new TlsClient(pki, "ca", "client", node.clientPort())) {
+        assertTrue(c.get("/health").startsWith("HTTP/1.1 200"));
+        assertEquals(current, c.serverSerial(), "the certificate in place before the broken write");
+      }
+      assertTrue(node.karafLog().contains("cannot be loaded; keeping the previous certificate"), "logged why");
+    } finally {
+      // the tests after this one start from a good file, as they would on etcd
+      Files.writeString(pki.file("server.pem"), good);
     }
-    assertTrue(node.karafLog().contains("cannot be loaded; keeping the previous certificate"), "logged why");
   }
 
   @Test

@@ -23,14 +23,17 @@ final class TlsClient implements AutoCloseable {
   private final SSLSocket socket;
 
   TlsClient(OpensslPki pki, String ca, String name, int port) throws Exception {
-    pki.run("openssl", "pkcs12", "-export", "-in", pki.path(name + ".pem"), "-inkey", pki.path(name + "-key.pem"),
-        "-out", pki.path(name + ".p12"), "-passout", "pass:test");
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(pki.file(name + ".p12"))) {
-      keys.load(in, "test".toCharArray());
+    socket = (SSLSocket) sslContext(pki, ca, name).getSocketFactory().createSocket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    socket.startHandshake();
+  }
+
+  /** A client context trusting {@code ca}.pem and presenting {@code name}.pem (none when name is null). */
+  static SSLContext sslContext(OpensslPki pki, String ca, String name) throws Exception {
+    KeyManagerFactory kmf = null;
+    if (name != null) {
+      kmf = keyManagers(pki, name);
     }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "test".toCharArray());
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(pki.file(ca + ".pem"))) {
@@ -39,10 +42,20 @@ final class TlsClient implements AutoCloseable {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
-    socket.setSoTimeout(20_000);
-    socket.startHandshake();
+    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  private static KeyManagerFactory keyManagers(OpensslPki pki, String name) throws Exception {
+    pki.run("openssl", "pkcs12", "-export", "-in", pki.path(name + ".pem"), "-inkey", pki.path(name + "-key.pem"),
+        "-out", pki.path(name + ".p12"), "-passout", "pass:test");
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(pki.file(name + ".p12"))) {
+      keys.load(in, "test".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "test".toCharArray());
+    return kmf;
   }
 
   /**

@@ -199,9 +199,10 @@ class MetricsIT {
         long lastWrite = System.nanoTime();
         double during = putRate(kv, "/bad-input/during/", 2);
         // "Full speed" as a ratio within one run, never an absolute time: the flood costs gRPC nothing, so
-        // the two rates differ only by the noise of two one-second samples on a shared two-core CI machine
-        // (a GC pause, another build's burst), which the best of two rounds each side mostly absorbs; half is
-        // well outside that noise and well inside what a flood that took the member's threads would cause.
+        // the two rates differ only by the noise of samples of about two seconds on a shared two-core CI
+        // machine (a GC pause, another build's burst), which the best of two rounds each side softens (runs
+        // beside other builds saw 100/s then 101/s, and 105/s then 83/s); half is well outside that noise
+        // and well inside what a flood that took the member's threads or its CPU would cause.
         System.out.printf("gRPC puts/s before the slow connections: %.0f, during: %.0f%n", before, during);
         assertTrue(during >= before / 2, "gRPC puts during " + SLOW_CONNECTIONS + " slow connections: "
             + Math.round(during) + "/s, before: " + Math.round(before) + "/s");
@@ -423,7 +424,15 @@ class MetricsIT {
   @Test
   @Order(3)
   void theConsoleListsTheMembersAndMovesTheLeader() throws Exception {
-    JsonNode view = JSON.readTree(get(cluster.member(0).metricsUrl() + "/ui/api/cluster").body());
+    // the view probes the other members with a 1.5 s timeout (MemberProbe): on a loaded machine one
+    // answer can miss it, which the page shows as "unknown" until its next refresh; so does this wait
+    JsonNode view = clusterView(cluster.member(0));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!everyMemberHealthy(view)) {
+      assertTrue(System.nanoTime() < deadline, "the console's cluster view shows every member healthy within 30 s: " + view);
+      ApplianceProcess.sleep(500);
+      view = clusterView(cluster.member(0));
+    }
     JsonNode members = view.path("members");
     assertEquals(3, members.size(), view.toString());
     List<JsonNode> leaders = new ArrayList<>();
@@ -433,7 +442,6 @@ class MetricsIT {
       }
       assertTrue(m.path("status").path("raftTerm").asLong() > 0 && m.path("status").path("raftIndex").asLong() > 0,
           "term and index of " + m);
-      assertEquals("healthy", m.path("health").asText(), m.toString());
     }
     assertEquals(1, leaders.size(), "exactly one leader: " + view);
     String leaderId = leaders.get(0).path("id").asText();
@@ -458,6 +466,19 @@ class MetricsIT {
           List<Etcdctl.EndpointStatus> status = all.endpointStatus();
           return status.size() == 3 && status.stream().allMatch(e -> e.status().leader() == expected);
         });
+  }
+
+  private static JsonNode clusterView(ApplianceProcess on) throws IOException {
+    return JSON.readTree(get(on.metricsUrl() + "/ui/api/cluster").body());
+  }
+
+  private static boolean everyMemberHealthy(JsonNode view) {
+    for (JsonNode m : view.path("members")) {
+      if (!m.path("health").asText().equals("healthy")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static HttpResponse<String> moveLeader(ApplianceProcess on, String target) throws Exception {

@@ -324,6 +324,69 @@ class ConsoleBrowserIT {
     }
   }
 
+  /**
+   * The charts view samples this member's status every 2 s: the key count shows at once, and puts
+   * made by etcdctl while it is open show as a writes-per-second rate above zero and a higher count.
+   */
+  @Test
+  @Order(8)
+  void theChartsShowLiveNumbers() throws Exception {
+    long keys = keyCount();
+    open("charts");
+    waitFor(PAGE).until(d -> d.findElement(By.id("chart-keys-now")).getText().equals(Long.toString(keys)));
+    for (int i = 0; i < 5; i++) {
+      put("/console/charts/" + i, "sampled");
+    }
+    waitFor(PAGE).until(d -> d.findElement(By.id("chart-keys-now")).getText().equals(Long.toString(keys + 5)));
+    waitFor(PAGE).until(d -> {
+      String writes = d.findElement(By.id("chart-writes-now")).getText();
+      return writes.matches("\\d+\\.\\d /s") && Double.parseDouble(writes.split(" ")[0]) > 0;
+    });
+    // a line needs two rates, i.e. three samples
+    waitFor(PAGE).until(d -> d.findElement(By.cssSelector("#chart-writes polyline")).getAttribute("points").contains(" "));
+    shot("charts.png");
+  }
+
+  private static long keyCount() {
+    Etcdctl.Result all = ctl.run("get", "", "--from-key", "--keys-only", "-w", "json");
+    assertTrue(all.ok(), all.toString());
+    return all.json().path("count").asLong();
+  }
+
+  /**
+   * A NOSPACE alarm raised through the gateway (etcd's Maintenance.Alarm ACTIVATE; etcdctl can only
+   * list and disarm) is listed on the cluster view, and its Disarm button clears it for etcdctl too.
+   */
+  @Test
+  @Order(9)
+  void aNoSpaceAlarmIsListedAndDisarmedFromThePage() throws Exception {
+    long memberId = Etcdctl.unsigned(ctl.run("endpoint", "status", "-w", "json").json().get(0).path("Status")
+        .path("header").path("member_id"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<String> raised = http.send(HttpRequest.newBuilder(URI.create(member.clientUrl() + "/v3/maintenance/alarm"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"ACTIVATE\",\"memberID\":\""
+            + Long.toUnsignedString(memberId) + "\",\"alarm\":\"NOSPACE\"}")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, raised.statusCode(), raised.body());
+    try {
+      assertTrue(ctl.run("alarm", "list").stdout().contains("alarm:NOSPACE"), "etcdctl sees the alarm");
+      open("cluster");
+      awaitText("#alarm-list", "NOSPACE on member " + Long.toHexString(memberId));
+      shot("alarms.png");
+      visible("#alarm-list button");
+      waitFor(PAGE).until(d -> { // the view redraws every 3 s: a button replaced under the click is found again
+        d.findElement(By.cssSelector("#alarm-list button")).click();
+        return true;
+      });
+      awaitText("#alarm-list", "No alarms.");
+      Etcdctl.Result list = ctl.run("alarm", "list");
+      assertTrue(list.ok(), list.toString());
+      assertEquals("", list.stdout().strip(), "etcdctl alarm list after the page's Disarm");
+    } finally {
+      ctl.run("alarm", "disarm"); // the next test writes: never leave the alarm on
+    }
+  }
+
   /** Last: auth stays on. */
   @Test
   @Order(10)

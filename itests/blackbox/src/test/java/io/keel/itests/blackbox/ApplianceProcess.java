@@ -240,13 +240,10 @@ public final class ApplianceProcess implements AutoCloseable {
    * stopped by {@link #close()}.
    */
   public Etcdctl.Result keel(Duration timeout, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(home.resolve("bin/keel").toString());
-    cmd.addAll(Arrays.asList(args));
     Path out = work.resolve("script-" + COUNTER.incrementAndGet() + ".out");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+    ProcessBuilder pb = keelProcess(args).redirectErrorStream(true)
         .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));
+    List<String> cmd = pb.command();
     try {
       Files.writeString(work.resolve("commands.log"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -262,6 +259,19 @@ public final class ApplianceProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * {@code bin/keel args...} to be started by the caller (its input, output and lifetime are the
+   * caller's): from the work folder, with a scrubbed environment, as {@link #keel} runs it.
+   */
+  public ProcessBuilder keelProcess(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(home.resolve("bin/keel").toString());
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") || k.startsWith("KARAF_"));
+    return pb;
   }
 
   /** The daemon's JVM if bin/keel start left one running (from data/keel.pid). */

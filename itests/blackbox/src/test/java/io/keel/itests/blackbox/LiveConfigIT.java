@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * quota-backend-bytes lowered below the store's size refuses writes with etcd's NOSPACE error,
  * raised again (plus {@code etcdctl alarm disarm}) lets them through; log-level debug makes Keel's
  * DEBUG lines appear (a lease expiry, hidden at info); auto compaction switched on compacts; a
+ * changed heartbeat-interval and election-timeout reset jraft's timers in the same JVM; a
  * changed {@code name} is refused with one log line naming the key while the member keeps serving.
  * A changed listen-metrics-urls moves the metrics listener (keel-http alone reopens it).
  */
@@ -31,7 +32,7 @@ class LiveConfigIT {
   private static final Duration APPLIED = Duration.ofSeconds(30);
 
   @Test
-  void quotaLogLevelCompactionChangeInPlaceAndNameIsRefused() {
+  void quotaLogLevelCompactionChangeInPlaceAndNameIsRefused() throws IOException {
     assumeTrue(ApplianceProcess.SERVER == ApplianceProcess.Server.KEEL, "etc/io.keel.server.cfg is Keel's");
     try (ApplianceProcess m = ApplianceProcess.create("liveconfig")) {
       m.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
@@ -51,7 +52,13 @@ class LiveConfigIT {
         Etcdctl.Result r = ctl.run("put", "/live/tiny", "x");
         return !r.ok() && r.stderr().contains("etcdserver: mvcc: database space exceeded");
       });
-      Await.until(APPLIED, "the NOSPACE alarm", () -> ctl.run("alarm", "list").stdout().contains("alarm:NOSPACE"));
+      // the alarm is raised by a put refused before it is proposed (etcd's quotaAlarmer); the refused
+      // put above may have been proposed before the new quota and refused when applied, which
+      // raises nothing: so put again until the alarm shows (a run here under load saw it missing for 30 s otherwise)
+      Await.until(APPLIED, "the NOSPACE alarm", () -> {
+        ctl.run("put", "/live/tiny", "x");
+        return ctl.run("alarm", "list").stdout().contains("alarm:NOSPACE");
+      });
       assertEquals(value, ctl.run("get", "/live/k0", "--print-value-only").stdout().trim());
 
       // quota raised again: after the operator disarms the alarm, writes go through
@@ -81,6 +88,19 @@ class LiveConfigIT {
       });
       assertTrue(m.karafLog().contains("completed auto periodic compaction"), m.diagnostics());
       set(cfg, "auto-compaction-retention", "0");
+
+      // Raft timing changes in place: jraft's election timer and the leader's heartbeat (one edit
+      // with both keys); the same JVM serves on
+      long jvm = m.processes().get(m.processes().size() - 1).pid();
+      String timing = Files.readString(cfg, StandardCharsets.UTF_8).replaceFirst("(?m)^#?\\s*heartbeat-interval\\s*=.*$",
+          "heartbeat-interval = 200").replaceFirst("(?m)^#?\\s*election-timeout\\s*=.*$", "election-timeout = 2000");
+      replace(cfg, timing);
+      Await.until(APPLIED, "the Raft timing applied",
+          () -> m.karafLog().contains("raft timing changed heartbeat-interval=200ms election-timeout=2000ms"));
+      assertTrue(Pattern.compile("reset electionTimeout, .* new electionTimeout 2000\\.").matcher(m.karafLog()).find(),
+          "jraft's election timer reset\n" + m.diagnostics());
+      assertTrue(ctl.run("put", "/live/timing", "changed").ok(), m.diagnostics());
+      assertEquals(jvm, m.processes().get(m.processes().size() - 1).pid(), "the same JVM");
 
       // name cannot change on a running member: one line naming the key, the member serves on
       set(cfg, "name", "renamed");
@@ -149,8 +169,17 @@ class LiveConfigIT {
       Matcher m = line.matcher(text);
       String updated = m.find() ? m.replaceFirst(Matcher.quoteReplacement(key + " = " + value))
           : text + "\n" + key + " = " + value + "\n";
+      replace(cfg, updated);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Replaces the file's text at once (a rename), so FileInstall never reads half of it. */
+  private static void replace(Path cfg, String text) {
+    try {
       Path tmp = cfg.resolveSibling(".io.keel.server.cfg.tmp");
-      Files.writeString(tmp, updated, StandardCharsets.UTF_8);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, cfg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.keel.testsupport.Await;
 import io.keel.testsupport.Etcdctl;
 import io.keel.testsupport.Member;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -81,6 +84,8 @@ class ShellIT {
       Etcdctl.Result events = watch.get(ConsoleShell.COMMAND_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
       assertEquals(0, events.exitCode(), events.toString());
       assertEquals("PUT\n/w\nx\nDELETE\n/w", events.stdout());
+      watchUntilCtrlC(m, shell, ctl, self);
+      interactiveConsole(m, self);
 
       // keel:lease grant / keep-alive / timetolive / list / revoke
       String grant = shell.ok("keel:lease grant 60");
@@ -130,6 +135,85 @@ class ShellIT {
         assertTrue(bundles.matches("(?s).*Active .*" + Pattern.quote(name) + ".*"), name + " active:\n" + bundles);
       }
       assertTrue(shell.fails("keel:nosuch").contains("Command not found"));
+    }
+  }
+
+  /**
+   * {@code bin/keel shell 'keel:watch /w'} until Ctrl-C: it prints each put as it happens; SIGINT to
+   * its process group (what a terminal's Ctrl-C sends) ends it within seconds with 130, the watch
+   * ends on the member too (etcd_debugging_mvcc_watcher_total back to 0; before the fix it ran on
+   * for ever, and so did bin/keel), and the console still answers.
+   */
+  private static void watchUntilCtrlC(ApplianceProcess m, ConsoleShell shell, Etcdctl ctl, Member self) throws Exception {
+    assertEquals(0, watchers(m), "no watch before");
+    Path out = m.workDir().resolve("watch-until-ctrl-c.out");
+    ProcessBuilder pb = m.keelProcess("shell", "keel:watch /w");
+    // its own session and process group, like a terminal's foreground job, with SIGINT's default
+    // disposition (a test JVM started in the background may have it ignored, which its children
+    // inherit and bash cannot undo)
+    List<String> cmd = new ArrayList<>(List.of("setsid", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
+    cmd.addAll(pb.command());
+    Process watching = pb.command(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    try {
+      Await.until(Duration.ofSeconds(60), "keel:watch prints a put while it runs", () -> {
+        assertTrue(ctl.run("put", "/w", "live").ok());
+        return read(out).contains("PUT\n/w\nlive\n");
+      });
+      assertEquals(1, watchers(m), "the console's watch");
+      assertEquals(watching.pid(), processGroup(watching.pid()), "bin/keel leads its process group");
+      assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + watching.pid()).start().waitFor());
+      assertTrue(watching.waitFor(15, TimeUnit.SECONDS), "bin/keel shell 'keel:watch /w' still runs after Ctrl-C");
+      assertEquals(130, watching.exitValue(), read(out));
+    } finally {
+      watching.descendants().forEach(ProcessHandle::destroyForcibly);
+      watching.destroyForcibly();
+    }
+    Await.until(Duration.ofSeconds(10), "the watch ends on the member", () -> watchers(m) == 0);
+    assertTrue(shell.ok("keel:status").contains(self.idHex()), "keel:status after Ctrl-C");
+  }
+
+  /**
+   * {@code bin/keel shell} alone opens Karaf's interactive console; fed keel:status and logout (no
+   * terminal needed), it shows the status table and exits 0.
+   */
+  private static void interactiveConsole(ApplianceProcess m, Member self) throws Exception {
+    Path in = Files.writeString(m.workDir().resolve("interactive.in"), "keel:status\nlogout\n");
+    Path out = m.workDir().resolve("interactive.out");
+    Process console = m.keelProcess("shell").redirectErrorStream(true).redirectOutput(out.toFile())
+        .redirectInput(in.toFile()).start();
+    try {
+      assertTrue(console.waitFor(60, TimeUnit.SECONDS), "bin/keel shell did not end after logout:\n" + read(out));
+      assertEquals(0, console.exitValue(), read(out));
+    } finally {
+      console.descendants().forEach(ProcessHandle::destroyForcibly);
+      console.destroyForcibly();
+    }
+    String text = read(out).replaceAll("\u001B\\[[0-9;]*m", "");
+    assertTrue(text.contains("keel:status") && text.contains("Raft Applied Index"), text);
+    // the interactive console draws the table with box characters
+    assertTrue(Pattern.compile(self.idHex() + "\\W+default\\W+3\\.4\\.0\\W+").matcher(text).find(), text);
+  }
+
+  /** etcd_debugging_mvcc_watcher_total from the member's /metrics. */
+  private static int watchers(ApplianceProcess m) {
+    String metrics = HotSwapIT.httpGet(m.metricsUrl() + "/metrics");
+    Matcher g = Pattern.compile("(?m)^etcd_debugging_mvcc_watcher_total (\\S+)$").matcher(metrics);
+    assertTrue(g.find(), "watcher gauge in\n" + metrics);
+    return (int) Double.parseDouble(g.group(1));
+  }
+
+  /** The process group of a process, from /proc/PID/stat (the field after the state). */
+  private static long processGroup(long pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

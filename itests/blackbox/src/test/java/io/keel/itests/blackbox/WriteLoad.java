@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A continuous write load on a cluster of appliances, one writer per member, each writing unique
  * keys {@code <prefix>m<member>/<n>} through its own member without pause; what was acknowledged
  * is recorded, so that afterwards every acknowledged write can be looked for on every member.
- * Failed writes and the longest gap between two acknowledgements are reported, not asserted
- * (they are timings).
+ * Failed writes and the longest gap between two acknowledgements are reported (they are
+ * timings); a test can assert that failures happened only while it was disturbing the cluster
+ * ({@link #assertFailuresOnlyWithin}).
  */
 final class WriteLoad implements AutoCloseable {
   private final String prefix;
@@ -71,6 +72,43 @@ final class WriteLoad implements AutoCloseable {
     }
   }
 
+  /**
+   * An operation on the cluster under load: from the moment the test starts it to the moment every
+   * writer has recovered from it (on {@link System#nanoTime}'s clock, which the writers stamp their
+   * failures with).
+   */
+  record Window(String what, long startNanos, long recoveredNanos) {}
+
+  /** Runs {@code operation} (which ends once the writers have recovered) and returns its window. */
+  Window window(String what, Runnable operation) {
+    long start = System.nanoTime();
+    operation.run();
+    return new Window(what, start, System.nanoTime());
+  }
+
+  /**
+   * After {@link #close}: every failed write happened within [start, recovered + {@code grace}] of
+   * one of the windows. The start needs no margin: a failure is stamped after its put failed and
+   * nanoTime is monotonic across threads, so a failure the operation caused is stamped after the
+   * operation began.
+   */
+  void assertFailuresOnlyWithin(List<Window> windows, Duration grace) {
+    for (Writer w : writers) {
+      for (long at : List.copyOf(w.failedAt)) {
+        boolean explained = windows.stream()
+            .anyMatch(win -> at >= win.startNanos() && at <= win.recoveredNanos() + grace.toNanos());
+        if (!explained) {
+          long first = windows.stream().mapToLong(Window::startNanos).min().orElse(at);
+          throw new AssertionError("writer m" + w.member + " failed a write "
+              + TimeUnit.NANOSECONDS.toMillis(at - first) + " ms after the first window began, outside every window "
+              + "(+" + grace.toMillis() + " ms): " + windows.stream().map(win -> win.what() + " ["
+                  + TimeUnit.NANOSECONDS.toMillis(win.startNanos() - first) + ", "
+                  + TimeUnit.NANOSECONDS.toMillis(win.recoveredNanos() - first) + "] ms").toList());
+        }
+      }
+    }
+  }
+
   /** After {@link #close}: waits (bounded) until every member holds every acknowledged write (serializable reads). */
   void assertEveryAcknowledgedWriteOnEveryMember(ApplianceCluster cluster) {
     Set<String> acked = new HashSet<>();
@@ -98,6 +136,8 @@ final class WriteLoad implements AutoCloseable {
     final Client client;
     final Set<String> acked = ConcurrentHashMap.newKeySet();
     final AtomicInteger failed = new AtomicInteger();
+    /** System.nanoTime() of each failed write, when its put failed. */
+    final List<Long> failedAt = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicLong longestGapMs = new AtomicLong();
     final Thread thread;
 
@@ -115,6 +155,7 @@ final class WriteLoad implements AutoCloseable {
             longestGapMs.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - lastAck), Math::max);
             lastAck = now;
           } catch (Exception e) {
+            failedAt.add(System.nanoTime());
             failed.incrementAndGet(); // not acknowledged: it may or may not be applied
             Await.pause(50);
           }

@@ -1,26 +1,37 @@
 package io.keel.itests.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumSet;
+import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 
 /**
  * The optional feature keel-dns: installed into the appliance, it serves etc/keel-dns.conf (the
- * local three-member cluster's SRV records) on the port etc/io.keel.dns.cfg names.
+ * local three-member cluster's SRV records) on the port etc/io.keel.dns.cfg names; uninstalled,
+ * it releases the port (UDP and TCP); installed again, it answers again.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -40,8 +51,35 @@ public class KeelDnsFeatureIT extends KeelTestSupport {
 
   @Test
   public void theFeatureServesTheSrvRecordsOfEtcKeelDnsConf() throws Exception {
-    featuresService.installFeature("keel-dns");
     int port = Integer.parseInt(requiredProperty(DNS_PORT));
+    featuresService.installFeature("keel-dns");
+    assertServesTheSrvRecords(port);
+
+    // uninstalled: the bundle goes and releases its UDP and TCP sockets (this test can bind both),
+    // so a TCP client is refused and a query gets no answer
+    featuresService.uninstallFeature("keel-dns", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+    for (Bundle b : bundleContext.getBundles()) {
+      assertNotEquals("io.keel.dns still installed", "io.keel.dns", b.getSymbolicName());
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!portFree(port)) {
+      assertTrue("127.0.0.1:" + port + " still bound 60 s after uninstalling keel-dns", System.nanoTime() < deadline);
+      Thread.sleep(250);
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      fail("TCP 127.0.0.1:" + port + " accepted a connection after uninstalling keel-dns");
+    } catch (ConnectException refused) {
+      // nothing listens
+    }
+
+    // installed again: it answers again on the same port
+    featuresService.installFeature("keel-dns");
+    assertServesTheSrvRecords(port);
+  }
+
+  /** Queries 127.0.0.1:port (UDP) until it answers (at most 60 s); the answer holds the three SRV records. */
+  private void assertServesTheSrvRecords(int port) throws Exception {
     byte[] answer = null;
     long deadline = System.nanoTime() + 60_000_000_000L;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -63,6 +101,18 @@ public class KeelDnsFeatureIT extends KeelTestSupport {
     assertEquals("id", 0x4b44, ((answer[0] & 0xff) << 8) | (answer[1] & 0xff));
     assertEquals("rcode NOERROR", 0, answer[3] & 0x0f);
     assertEquals("three SRV records", 3, ((answer[6] & 0xff) << 8) | (answer[7] & 0xff));
+  }
+
+  /** Whether both a UDP and a TCP socket can be bound on 127.0.0.1:port (released at once). */
+  private static boolean portFree(int port) {
+    InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    try (DatagramSocket udp = new DatagramSocket(at); ServerSocket tcp = new ServerSocket()) {
+      tcp.setReuseAddress(true);
+      tcp.bind(at);
+      return true;
+    } catch (IOException bound) {
+      return false;
+    }
   }
 
   /** A query packet, by hand: the probe needs no DNS library. */

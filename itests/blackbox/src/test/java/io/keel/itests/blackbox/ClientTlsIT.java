@@ -146,9 +146,9 @@ class ClientTlsIT {
       s.connect(new InetSocketAddress("127.0.0.1", node.clientPort()), 5000);
       s.setSoTimeout(20_000);
       s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // closed without an HTTP answer, as etcd 3.4's crypto/tls listener does (a TLS alert at most)
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      assertTrue(answer.startsWith("HTTP/1.0 400 Bad Request"), answer);
-      assertTrue(answer.contains("Client sent an HTTP request to an HTTPS server."), answer);
+      assertFalse(answer.contains("HTTP"), answer);
     }
     assertServing();
   }

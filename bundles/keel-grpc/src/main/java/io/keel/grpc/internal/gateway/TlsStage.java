@@ -7,17 +7,12 @@ import io.grpc.SecurityLevel;
 import io.grpc.internal.GrpcAttributes;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiationEvent;
 import io.grpc.netty.shaded.io.grpc.netty.ProtocolNegotiationEvent;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
-import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import io.keel.tls.TlsContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
@@ -31,15 +26,13 @@ import org.slf4j.LoggerFactory;
  * {@link TlsContext} (so each handshake sees rotated files) in front of itself and holds grpc's
  * negotiation event; once the handshake succeeds it hands the connection to the {@link
  * ProtocolSniffer} with the event carrying the TLS session ({@link Grpc#TRANSPORT_ATTR_SSL_SESSION},
- * which is how a call learns its client certificate). A failed handshake closes the connection;
- * an HTTP request in plaintext gets Go's answer (400, "Client sent an HTTP request to an HTTPS
- * server.") before the close.
+ * which is how a call learns its client certificate). A failed handshake closes the connection,
+ * a plaintext HTTP request included: etcd 3.4 serves its https client and metrics URLs through
+ * crypto/tls listeners, which close such a connection without an HTTP answer (Go's "Client sent an
+ * HTTP request to an HTTPS server" comes only from http.Server's own TLS, which etcd does not use).
  */
 final class TlsStage extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(TlsStage.class);
-  /** Go's tlsRecordHeaderLooksLikeHTTP: the first five bytes of a plaintext HTTP request. */
-  private static final List<String> HTTP_STARTS = List.of("GET /", "HEAD ", "POST ", "PUT /", "OPTIO");
-  static final String HTTP_ON_HTTPS = "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
 
   private final TlsContext tls;
   private final Supplier<ChannelHandler> sniffer;
@@ -57,7 +50,6 @@ final class TlsStage extends ChannelInboundHandlerAdapter {
     engine.setHandshakeApplicationProtocolSelector((e, offered) -> alpn(offered));
     ssl = new SslHandler(engine);
     ctx.pipeline().addBefore(ctx.name(), null, ssl);
-    ctx.pipeline().addBefore(ctx.pipeline().context(ssl).name(), null, new PlaintextProbe());
   }
 
   /**
@@ -104,45 +96,5 @@ final class TlsStage extends ChannelInboundHandlerAdapter {
     // garbage, truncated records, unsupported ciphers, a refused certificate: this connection ends, the port serves on
     LOG.debug("client TLS connection closed remote={} reason={}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
-  }
-
-  /** Answers a plaintext HTTP request as Go's https server does, then gets out of the way. */
-  static final class PlaintextProbe extends ChannelInboundHandlerAdapter {
-    private ByteBuf first;
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof ByteBuf data)) {
-        ctx.fireChannelRead(msg);
-        return;
-      }
-      first = first == null ? data : Unpooled.wrappedBuffer(first, data);
-      if (first.readableBytes() < 5 && first.readableBytes() > 0 && looksLikeHttp(first, first.readableBytes())) {
-        return; // a few more bytes decide
-      }
-      ByteBuf all = first;
-      first = null;
-      if (looksLikeHttp(all, Math.min(5, all.readableBytes())) && all.readableBytes() >= 5) {
-        ReferenceCountUtil.release(all);
-        ctx.writeAndFlush(Unpooled.copiedBuffer(HTTP_ON_HTTPS, StandardCharsets.US_ASCII))
-            .addListener(ChannelFutureListener.CLOSE);
-        return;
-      }
-      ctx.pipeline().remove(this);
-      ctx.fireChannelRead(all);
-    }
-
-    private static boolean looksLikeHttp(ByteBuf b, int n) {
-      String head = b.toString(b.readerIndex(), n, StandardCharsets.US_ASCII);
-      return HTTP_STARTS.stream().anyMatch(s -> s.startsWith(head));
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-      if (first != null) {
-        ReferenceCountUtil.release(first);
-        first = null;
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.keel.grpc.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,15 +160,16 @@ class ClientTlsTest {
   }
 
   @Test
-  void plaintextToTheHttpsPortGetsGosAnswerAndTheNodeServesOn() throws Exception {
+  void plaintextToTheHttpsPortIsClosedWithoutAnAnswerAndTheNodeServesOn() throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write("POST /v3/kv/range HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII));
       out.flush();
+      // etcd 3.4's crypto/tls listener closes it without an HTTP answer (a TLS alert at most)
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      assertEquals("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n", answer);
+      assertFalse(answer.contains("HTTP"), answer);
     }
     try (Socket s = new Socket()) { // garbage that is neither TLS nor HTTP: closed
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);

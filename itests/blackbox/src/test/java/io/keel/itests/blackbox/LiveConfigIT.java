@@ -123,7 +123,9 @@ class LiveConfigIT {
       m.start().awaitHealthy(ApplianceProcess.BOOT_TIMEOUT);
       Etcdctl ctl = m.etcdctl();
       String before = m.metricsUrl() + "/metrics";
-      assertTrue(HotSwapIT.httpGet(before).contains("etcd_server_has_leader 1"), "metrics on " + before);
+      // the metrics listener (keel-http) comes up just after the client port that health checks
+      Await.until(APPLIED, "metrics served on " + before,
+          () -> HotSwapIT.httpGet(before).contains("etcd_server_has_leader 1"));
       String moved = "http://127.0.0.1:" + io.keel.testsupport.Ports.free();
 
       set(m.home().resolve("etc/io.keel.server.cfg"), "listen-metrics-urls", moved);

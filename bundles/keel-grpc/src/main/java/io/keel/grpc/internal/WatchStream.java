@@ -112,12 +112,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   /** What Go's {@code status.Error(code, message).Error()} prints for {@code error}. */
   static String goStatusText(io.keel.api.EtcdError error) {
-    StringBuilder goName = new StringBuilder(); // Go's codes.Code names: PERMISSION_DENIED is PermissionDenied
-    for (String word : error.code().name().split("_")) {
-      goName.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
-    }
-    String name = error.code() == io.keel.api.StatusCode.CANCELLED ? "Canceled" : goName.toString();
-    return "rpc error: code = " + name + " desc = " + error.message();
+    return "rpc error: code = " + GrpcMetrics.goName(GrpcErrors.code(error.code())) + " desc = " + error.message();
   }
 
   private void create(WatchCreateRequest c) {

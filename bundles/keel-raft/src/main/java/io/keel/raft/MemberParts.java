@@ -34,6 +34,8 @@ final class MemberParts {
   final RaftAccess raft;
   final Proposer proposer;
   final ReadIndex reads;
+  /** The deadlines of waiting reads and health probes (closed with the member). */
+  final io.keel.raft.internal.Deadlines deadlines = new io.keel.raft.internal.Deadlines();
   final KvRequests kv;
   final LeaseGateway leases;
   final MemberTable table;
@@ -58,7 +60,7 @@ final class MemberParts {
     long leaderWaitNanos = config.electionTimeoutMs() * 3L * 1_000_000L;
     this.proposer = new Proposer(raft, s.forwarding(), s.background(), memberId, config.maxRequestBytes(),
         leaderWaitNanos, removal::removed);
-    this.reads = new ReadIndex(raft);
+    this.reads = new ReadIndex(raft, deadlines);
     this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed, raft.auth(),
         raft.counters().ranges);
     this.v2 = new io.keel.raft.internal.v2.V2Requests(raft::v2, proposer, reads, () -> raft.node().isLeader(),

@@ -83,7 +83,7 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
   private RaftNode(MemberParts parts) {
     this.m = parts;
     this.config = parts.started.config();
-    this.health = new io.keel.raft.internal.HealthCheck(this, this);
+    this.health = new io.keel.raft.internal.HealthCheck(this, this, parts.deadlines);
     this.metrics = new io.keel.raft.internal.metrics.ServerMetrics(parts.raft.counters(), new MetricState(), ETCD_VERSION);
   }
 
@@ -606,6 +606,7 @@ public final class RaftNode implements Kv, Watchable, Leases, Cluster, Maintenan
       watchSync.close();
     }
     m.raft.close();
+    m.deadlines.close();
     LOG.info("member stopped name={}", config.name());
   }
 }

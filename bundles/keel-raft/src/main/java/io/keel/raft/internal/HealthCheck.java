@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -24,10 +23,12 @@ public final class HealthCheck implements Health {
 
   private final Kv kv;
   private final Maintenance maintenance;
+  private final Deadlines deadlines;
 
-  public HealthCheck(Kv kv, Maintenance maintenance) {
+  public HealthCheck(Kv kv, Maintenance maintenance, Deadlines deadlines) {
     this.kv = kv;
     this.maintenance = maintenance;
+    this.deadlines = deadlines;
   }
 
   @Override
@@ -61,8 +62,7 @@ public final class HealthCheck implements Health {
     try {
       RangeRequest probe = new RangeRequest(PROBE_KEY, new byte[0], 0, 0, SortOrder.NONE, SortTarget.KEY, serializable,
           false, true, 0, 0, 0, 0);
-      return kv.range(probe).toCompletableFuture()
-          .orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      return deadlines.within(kv.range(probe).toCompletableFuture(), TIMEOUT_MS, TimeoutException::new)
           .handle((r, error) -> error == null ? Status.HEALTHY : Status.unhealthy(prefix + why(error)));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(Status.unhealthy(prefix + why(e)));

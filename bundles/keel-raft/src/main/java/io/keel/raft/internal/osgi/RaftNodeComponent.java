@@ -5,6 +5,9 @@ import io.keel.api.config.KeelConfig;
 import io.keel.api.config.ServerConfig;
 import io.keel.api.lifecycle.MemberEnd;
 import io.keel.raft.RaftNode;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 @Component(configurationPid = "io.keel.server", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 public final class RaftNodeComponent {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNodeComponent.class);
+  /** bolt's switch for Netty's native epoll transport (read when bolt's event loops are first made). */
+  static final String BOLT_EPOLL = "bolt.netty.epoll.switch";
   private RaftNode node;
   /** The effective configuration values the member runs with (see ConfigChange). */
   private java.util.Map<String, String> running;
@@ -45,24 +50,25 @@ public final class RaftNodeComponent {
 
   @Activate
   void activate(BundleContext context, ServerConfig settings) throws Exception {
-    ClassLoader previous = Thread.currentThread().getContextClassLoader();
-    // jraft and bolt start threads that inherit the TCCL; give them this bundle's loader.
-    Thread.currentThread().setContextClassLoader(RaftNode.class.getClassLoader());
+    if (System.getProperty(BOLT_EPOLL) == null) {
+      // bolt's Netty would load its epoll library once per revision of this bundle, and the library's JNI
+      // references to the classes it loaded keep every old revision's class loader: bolt runs on NIO here
+      System.setProperty(BOLT_EPOLL, "false");
+    }
     KeelConfig config = null;
     try {
       running = KeelConfig.effective(settings, System.getenv());
-      config = KeelConfig.fromEffective(running);
+      KeelConfig starting = KeelConfig.fromEffective(running);
+      config = starting;
       for (String unknown : KeelConfig.unknownEnv(System.getenv())) {
         LOG.warn("unrecognized environment variable {}", unknown);
       }
-      node = RaftNode.start(config, initialMembership);
+      node = onOwnThread("keel-raft-start", () -> RaftNode.start(starting, initialMembership));
     } catch (Exception e) {
       LOG.error("keel cannot start: {}", e.getMessage(), e);
       String what = config == null ? null : "member with peer URLs " + config.listenPeerUrls();
       context.registerService(MemberEnd.class, MemberEnd.startFailed(what, e), null);
       throw e;
-    } finally {
-      Thread.currentThread().setContextClassLoader(previous);
     }
     // like etcd, a member removed from the cluster stops
     node.whenRemoved(() -> context.registerService(MemberEnd.class, MemberEnd.removed(), null));
@@ -118,7 +124,53 @@ public final class RaftNodeComponent {
       registration.unregister();
     }
     if (node != null) {
-      node.close();
+      try {
+        onOwnThread("keel-raft-stop", () -> {
+          node.close();
+          return null;
+        });
+      } catch (Exception e) {
+        LOG.warn("member did not stop cleanly: {}", e.toString(), e);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code work} on a thread of this bundle's own that ends with it, and waits for it. jraft and
+   * bolt leave thread-locals (jraft's Recyclers stacks, Netty's InternalThreadLocalMap) on the thread
+   * that starts or stops a node, and the framework's threads that call this component (FelixStartLevel,
+   * the refresh thread) live as long as the JVM: those thread-locals kept every old revision's classes.
+   * jraft and bolt also start threads that inherit the context class loader: this bundle's.
+   */
+  static <T> T onOwnThread(String name, Callable<T> work) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        result.complete(work.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, name);
+    thread.setContextClassLoader(RaftNode.class.getClassLoader());
+    thread.start();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the node keeps starting or stopping: wait for it, or its outcome is lost
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Exception cause) {
+            throw cause;
+          }
+          throw (Error) e.getCause();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

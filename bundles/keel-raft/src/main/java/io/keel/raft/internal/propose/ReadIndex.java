@@ -3,9 +3,9 @@ package io.keel.raft.internal.propose;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import io.keel.api.EtcdError;
+import io.keel.raft.internal.Deadlines;
 import io.keel.raft.internal.RaftAccess;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * <p>A read that gets no answer within {@link #TIMEOUT_MS} fails with etcd's "request timed out".
  * The deadline is kept here, not by jraft: jraft's own read timeout runs a wheel timer thread that
  * wakes every millisecond whether or not a read is waiting; here each waiting read has one task in
- * the JDK's sleeping delay queue ({@link CompletableFuture#orTimeout}), removed when it completes.
+ * the member's sleeping delay queue ({@link Deadlines}), removed when it completes.
  *
  * <p>The JVM property {@value #UNSAFE_LOCAL_READS} (a test switch, off unless set) serves every read
  * from this member's own state at once, without the read index: the deliberately broken build the
@@ -32,14 +32,16 @@ public final class ReadIndex {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadIndex.class);
 
   private final RaftAccess raft;
+  private final Deadlines deadlines;
   private final boolean unsafeLocal;
 
-  public ReadIndex(RaftAccess raft) {
-    this(raft, Boolean.getBoolean(UNSAFE_LOCAL_READS));
+  public ReadIndex(RaftAccess raft, Deadlines deadlines) {
+    this(raft, deadlines, Boolean.getBoolean(UNSAFE_LOCAL_READS));
   }
 
-  ReadIndex(RaftAccess raft, boolean unsafeLocal) {
+  ReadIndex(RaftAccess raft, Deadlines deadlines, boolean unsafeLocal) {
     this.raft = raft;
+    this.deadlines = deadlines;
     this.unsafeLocal = unsafeLocal;
     if (unsafeLocal) {
       LOG.warn("UNSAFE test switch {} is set: linearizable reads are served locally and may be stale",
@@ -71,19 +73,7 @@ public final class ReadIndex {
         }
       }
     });
-    deadline(result);
-    return result;
-  }
-
-  /** Fails {@code result} with etcd's timeout unless it completes first (then the timer is cancelled). */
-  private static void deadline(CompletableFuture<?> result) {
-    CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    timer.whenComplete((ignored, timedOut) -> {
-      if (timedOut != null) {
-        result.completeExceptionally(EtcdError.TIMEOUT.exception());
-      }
-    });
-    result.whenComplete((r, e) -> timer.complete(null));
+    return deadlines.within(result, TIMEOUT_MS, EtcdError.TIMEOUT::exception);
   }
 
   /** Completes once this member has applied everything committed when it was called. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Issue 16's acceptance of locks and elections with the real etcdctl, as separate processes against
  * a three-member cluster (one for the class): {@code etcdctl lock} from three processes never lets
  * two critical sections overlap, and {@code etcdctl elect} hands leadership on when the leader's
- * process is killed, which an {@code elect -l} observer prints. Runs against real etcd too
+ * process is killed, which an {@code elect -l} observer prints, and when a campaigner's lease
+ * expires. Runs against real etcd too
  * ({@code -Dkeel.blackbox.server=etcd}).
  */
 class LockElectIT {
@@ -163,6 +164,56 @@ class LockElectIT {
         b.process().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /**
+   * The same hand-over by real lease expiry, bounded by a short TTL: alpha campaigns through the
+   * v3election service (the gateway's /v3/election/campaign) with a 2 s lease that a separate
+   * {@code etcdctl lease keep-alive} process renews; while it runs alpha stays leader past the TTL.
+   * Killing that process with -9 lets the lease expire, and beta, waiting in {@code etcdctl elect},
+   * is elected; the observer prints it.
+   */
+  @Test
+  void aCampaignWhoseKeepAliveIsKilledExpiresAndTheNextCampaignerLeads() throws Exception {
+    List<Background> started = new ArrayList<>();
+    try {
+      String granted = cluster.member(0).etcdctl().run("lease", "grant", "2").stdout();
+      String leaseHex = granted.split(" ")[1]; // lease 694d7e... granted with TTL(2s)
+      Background keepAlive = start(started, "keepalive", 0, "lease", "keep-alive", leaseHex);
+      Background observer = start(started, "expiry-observer", 2, "elect", "-l", "/it/expire");
+      String body = "{\"name\":\"" + base64("/it/expire") + "\",\"lease\":\""
+          + Long.parseUnsignedLong(leaseHex, 16) + "\",\"value\":\"" + base64("alpha") + "\"}";
+      java.net.http.HttpResponse<String> won = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.member(1).clientUrl() + "/v3/election/campaign"))
+              .timeout(BOUND).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, won.statusCode(), won.body());
+      assertTrue(won.body().contains(base64("/it/expire/" + leaseHex)), "alpha leads with its lease's key: " + won.body());
+      observer.awaitLine("alpha");
+      Background beta = start(started, "expiry-beta", 1, "elect", "/it/expire", "beta");
+      Await.until(BOUND, "beta's key",
+          () -> cluster.member(0).etcdctl().run("get", "/it/expire", "--prefix", "--keys-only").stdout().lines()
+              .filter(l -> !l.isBlank()).count() == 2);
+      Await.pause(3000); // past alpha's TTL: the keep-alive holds it
+      assertFalse(beta.lines().contains("beta"), "beta elected while alpha's lease is kept alive: " + beta.lines());
+
+      keepAlive.process().destroyForcibly().waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
+      beta.awaitLine("beta");
+      observer.awaitLine("beta");
+      assertEquals(List.of("alpha", "beta"),
+          observer.lines().stream().filter(l -> !l.startsWith("/it/expire/")).toList(), "the observer's leaders");
+      assertEquals("", cluster.member(2).etcdctl().run("get", "/it/expire/" + leaseHex, "--keys-only").stdout(),
+          "alpha's key went with its lease");
+    } finally {
+      for (Background b : started) {
+        b.process().destroyForcibly();
+        b.process().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A long-running etcdctl with its stdout in a file. */

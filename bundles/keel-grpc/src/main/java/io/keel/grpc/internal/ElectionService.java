@@ -24,6 +24,7 @@ import io.keel.grpc.internal.recipes.Elections;
 final class ElectionService extends ElectionGrpc.ElectionImplBase {
   /** etcd's ErrMissingLeaderKey, a plain error (code Unknown). */
   static final String MISSING_LEADER_KEY = "\"leader\" field must be provided";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ElectionService.class);
 
   private final Kv kv;
   private final Elections elections;
@@ -72,6 +73,7 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     try {
       asCaller = elections.as(AuthContext.who());
     } catch (RuntimeException e) {
+      LOG.debug("observe ended at once error={}", e.getMessage());
       observer.onCompleted(); // etcd's Get with an unknown token fails, and the channel closes
       return;
     }
@@ -84,6 +86,9 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
       }
     }, cancellation).whenComplete((ended, error) -> {
       synchronized (observer) {
+        if (error != null) {
+          LOG.debug("observe ended by a failed read or watch error={}", GrpcErrors.toStatus(error).getMessage());
+        }
         if (!cancellation.isCancelled()) {
           observer.onCompleted();
         }

@@ -17,10 +17,14 @@ import io.keel.api.Kv;
 import io.keel.grpc.internal.recipes.Cancellation;
 import io.keel.grpc.internal.recipes.Elections;
 
-/** v3electionpb.Election: campaign, proclaim, leader, observe, resign, as etcd 3.4's server. */
+/**
+ * v3electionpb.Election: campaign, proclaim, leader, observe, resign, as etcd 3.4's server; each
+ * runs as the caller, so while auth is enabled it needs the caller's permissions on the election's keys.
+ */
 final class ElectionService extends ElectionGrpc.ElectionImplBase {
   /** etcd's ErrMissingLeaderKey, a plain error (code Unknown). */
   static final String MISSING_LEADER_KEY = "\"leader\" field must be provided";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ElectionService.class);
 
   private final Kv kv;
   private final Elections elections;
@@ -32,8 +36,9 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
   @Override
   public void campaign(CampaignRequest request, StreamObserver<CampaignResponse> observer) {
-    Replies.reply(elections.campaign(request.getName().toByteArray(), request.getLease(),
-        request.getValue().toByteArray(), Replies.cancellation(observer)), observer,
+    Cancellation cancellation = Replies.cancellation(observer);
+    Replies.replyAs(who -> elections.as(who).campaign(request.getName().toByteArray(), request.getLease(),
+        request.getValue().toByteArray(), cancellation), observer,
         won -> CampaignResponse.newBuilder().setHeader(ProtoKv.header(kv.header(won.revision())))
             .setLeader(leaderKey(won.leader())).build(), GrpcErrors::toClientStatus);
   }
@@ -44,22 +49,36 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
       observer.onError(missingLeaderKey());
       return;
     }
-    Replies.reply(elections.proclaim(leader(request.getLeader()), request.getValue().toByteArray()), observer,
+    Replies.replyAs(who -> elections.as(who).proclaim(leader(request.getLeader()), request.getValue().toByteArray()),
+        observer,
         revision -> ProclaimResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).build(),
         GrpcErrors::toClientStatus);
   }
 
   @Override
   public void leader(LeaderRequest request, StreamObserver<LeaderResponse> observer) {
-    Replies.reply(elections.leader(request.getName().toByteArray()), observer,
+    Replies.replyAs(who -> elections.as(who).leader(request.getName().toByteArray()), observer,
         current -> leaderResponse(current.revision(), current.kv()),
         GrpcErrors::toClientStatus);
   }
 
+  /**
+   * As etcd's Observe, a failed read or watch (permission denied, no or an unknown token, history
+   * compacted) ends the stream with an OK status and nothing sent: etcd's server relays clientv3's
+   * Election.Observe channel, which closes without an error when its Get or Watch fails.
+   */
   @Override
   public void observe(LeaderRequest request, StreamObserver<LeaderResponse> observer) {
+    Elections asCaller;
+    try {
+      asCaller = elections.as(AuthContext.who());
+    } catch (RuntimeException e) {
+      LOG.debug("observe ended at once error={}", e.getMessage());
+      observer.onCompleted(); // etcd's Get with an unknown token fails, and the channel closes
+      return;
+    }
     Cancellation cancellation = Replies.cancellation(observer);
-    elections.observe(request.getName().toByteArray(), (revision, leader) -> {
+    asCaller.observe(request.getName().toByteArray(), (revision, leader) -> {
       synchronized (observer) {
         if (!cancellation.isCancelled()) {
           observer.onNext(leaderResponse(revision, leader));
@@ -68,8 +87,9 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     }, cancellation).whenComplete((ended, error) -> {
       synchronized (observer) {
         if (error != null) {
-          observer.onError(GrpcErrors.toClientStatus(error));
-        } else if (!cancellation.isCancelled()) {
+          LOG.debug("observe ended by a failed read or watch error={}", GrpcErrors.toStatus(error).getMessage());
+        }
+        if (!cancellation.isCancelled()) {
           observer.onCompleted();
         }
       }
@@ -82,7 +102,7 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
       observer.onError(missingLeaderKey());
       return;
     }
-    Replies.reply(elections.resign(leader(request.getLeader())), observer,
+    Replies.replyAs(who -> elections.as(who).resign(leader(request.getLeader())), observer,
         revision -> ResignResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).build(),
         GrpcErrors::toClientStatus);
   }

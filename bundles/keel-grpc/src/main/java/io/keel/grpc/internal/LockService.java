@@ -10,7 +10,10 @@ import io.grpc.stub.StreamObserver;
 import io.keel.api.Kv;
 import io.keel.grpc.internal.recipes.Mutexes;
 
-/** v3lockpb.Lock: Lock waits (without a thread) until the caller holds the lock; Unlock deletes its key. */
+/**
+ * v3lockpb.Lock: Lock waits (without a thread) until the caller holds the lock; Unlock deletes its
+ * key. Both run as the caller, so while auth is enabled they need write permission on the lock's keys.
+ */
 final class LockService extends LockGrpc.LockImplBase {
   private final Kv kv;
   private final Mutexes mutexes;
@@ -22,14 +25,15 @@ final class LockService extends LockGrpc.LockImplBase {
 
   @Override
   public void lock(LockRequest request, StreamObserver<LockResponse> observer) {
-    Replies.reply(mutexes.lock(request.getName().toByteArray(), request.getLease(), Replies.cancellation(observer)),
+    io.keel.grpc.internal.recipes.Cancellation cancellation = Replies.cancellation(observer);
+    Replies.replyAs(who -> mutexes.as(who).lock(request.getName().toByteArray(), request.getLease(), cancellation),
         observer, held -> LockResponse.newBuilder().setHeader(ProtoKv.header(kv.header(held.revision())))
             .setKey(ByteString.copyFrom(held.key())).build(), GrpcErrors::toClientStatus);
   }
 
   @Override
   public void unlock(UnlockRequest request, StreamObserver<UnlockResponse> observer) {
-    Replies.reply(mutexes.unlock(request.getKey().toByteArray()), observer,
+    Replies.replyAs(who -> mutexes.as(who).unlock(request.getKey().toByteArray()), observer,
         revision -> UnlockResponse.newBuilder().setHeader(ProtoKv.header(kv.header(revision))).build(),
         GrpcErrors::toClientStatus);
   }

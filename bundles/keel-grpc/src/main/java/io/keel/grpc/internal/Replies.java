@@ -52,13 +52,18 @@ final class Replies {
    */
   static <T, R> void replyAs(java.util.function.Function<io.keel.api.auth.AuthInfo, CompletionStage<T>> call,
       StreamObserver<R> observer, Function<T, R> toProto) {
+    replyAs(call, observer, toProto, GrpcErrors::toStatus);
+  }
+
+  static <T, R> void replyAs(java.util.function.Function<io.keel.api.auth.AuthInfo, CompletionStage<T>> call,
+      StreamObserver<R> observer, Function<T, R> toProto, Function<Throwable, ? extends RuntimeException> toStatus) {
     CompletionStage<T> stage;
     try {
       stage = call.apply(AuthContext.who());
     } catch (RuntimeException e) {
-      observer.onError(GrpcErrors.toStatus(e));
+      observer.onError(toStatus.apply(e));
       return;
     }
-    reply(stage, observer, toProto);
+    reply(stage, observer, toProto, toStatus);
   }
 }

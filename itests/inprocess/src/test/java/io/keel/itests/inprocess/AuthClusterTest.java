@@ -74,6 +74,11 @@ class AuthClusterTest {
     return token == null ? stub : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token(token)));
   }
 
+  private static <S extends io.grpc.stub.AbstractStub<S>> S as(S stub, String token) {
+    S s = stub.withDeadlineAfter(20, TimeUnit.SECONDS);
+    return token == null ? s : s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token(token)));
+  }
+
   private static Metadata token(String token) {
     Metadata m = new Metadata();
     m.put(Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER), token);
@@ -257,6 +262,7 @@ class AuthClusterTest {
       watchesNeedReadPermissionWhenCreated(c, f1, rootNow);
       leaseRevokeAndTimeToLiveCheckTheAttachedKeys(c, f2, now, rootNow);
       passwordsAndTokensAreNeverLogged(c, f1, now, rootNow);
+      locksAndElectionsRunAsTheCaller(c, now);
       accessTakenAwayIsRefusedAtOnce(c, now, rootNow);
     }
   }
@@ -338,6 +344,69 @@ class AuthClusterTest {
     lease(c, i, root).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(other).build());
     assertEquals(0, kv(c, i, root).range(get("/app/leased")).getCount());
     assertEquals(0, kv(c, i, root).range(get("/other/leased")).getCount());
+  }
+
+  /**
+   * v3lock and v3election run their key reads and writes as the caller, as etcd 3.4's servers do
+   * (their clientv3 calls carry the incoming token), and fail with etcd's texts as code Unknown,
+   * the plain errors etcd's handlers return (seen on etcd 3.4 through its gateway): bob writes
+   * /app/, alice only reads it. Observe of a caller whose read fails ends at once with no message
+   * and an OK status, as etcd's (its clientv3 Observe channel just closes).
+   */
+  private static void locksAndElectionsRunAsTheCaller(TestCluster c, int i) {
+    String alice = login(c, i, "alice", "alicepw");
+    String bob = login(c, i, "bob", "bobpw");
+    String denied = "etcdserver: permission denied";
+    long bobLease = lease(c, i, bob).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(600).build()).getID();
+    io.etcd.jetcd.api.lock.LockRequest lock = io.etcd.jetcd.api.lock.LockRequest.newBuilder().setName(bs("/app/lock"))
+        .setLease(bobLease).build();
+
+    ByteString held = as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), bob).lock(lock).getKey();
+    assertEquals(bs("/app/lock/" + Long.toHexString(bobLease)), held);
+    assertEquals(1, kv(c, i, bob).range(get(held.toStringUtf8())).getCount());
+    assertStatus(Status.Code.UNKNOWN, denied,
+        () -> as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), alice).lock(lock));
+    assertStatus(Status.Code.UNKNOWN, "etcdserver: user name is empty",
+        () -> as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), null).lock(lock));
+    assertStatus(Status.Code.UNKNOWN, "etcdserver: invalid auth token",
+        () -> as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), "made-up.1").lock(lock));
+    io.etcd.jetcd.api.lock.UnlockRequest unlock = io.etcd.jetcd.api.lock.UnlockRequest.newBuilder().setKey(held).build();
+    assertStatus(Status.Code.UNKNOWN, denied,
+        () -> as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), alice).unlock(unlock));
+    as(io.etcd.jetcd.api.lock.LockGrpc.newBlockingStub(c.channel(i)), bob).unlock(unlock);
+    assertEquals(0, kv(c, i, bob).range(get(held.toStringUtf8())).getCount());
+
+    java.util.function.Function<String, io.etcd.jetcd.api.ElectionGrpc.ElectionBlockingStub> election =
+        token -> as(io.etcd.jetcd.api.ElectionGrpc.newBlockingStub(c.channel(i)), token);
+    io.etcd.jetcd.api.LeaderRequest which = io.etcd.jetcd.api.LeaderRequest.newBuilder().setName(bs("/app/elect")).build();
+    io.etcd.jetcd.api.CampaignRequest campaign = io.etcd.jetcd.api.CampaignRequest.newBuilder()
+        .setName(bs("/app/elect")).setLease(bobLease).setValue(bs("b1")).build();
+    assertStatus(Status.Code.UNKNOWN, denied, () -> election.apply(alice).campaign(campaign));
+    assertStatus(Status.Code.UNKNOWN, "etcdserver: user name is empty", () -> election.apply(null).campaign(campaign));
+    assertStatus(Status.Code.UNKNOWN, "election: no leader", () -> election.apply(alice).leader(which));
+    io.etcd.jetcd.api.LeaderKey leader = election.apply(bob).campaign(campaign).getLeader();
+    assertEquals(bs("b1"), election.apply(alice).leader(which).getKv().getValue()); // reading is enough
+    io.etcd.jetcd.api.ProclaimRequest proclaim = io.etcd.jetcd.api.ProclaimRequest.newBuilder().setLeader(leader)
+        .setValue(bs("b2")).build();
+    assertStatus(Status.Code.UNKNOWN, denied, () -> election.apply(alice).proclaim(proclaim));
+    election.apply(bob).proclaim(proclaim);
+    io.grpc.Context.CancellableContext observing = io.grpc.Context.current().withCancellation();
+    try {
+      java.util.Iterator<io.etcd.jetcd.api.LeaderResponse> seen = observing.call(() -> election.apply(alice).observe(which));
+      assertEquals(bs("b2"), seen.next().getKv().getValue());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      observing.cancel(null);
+    }
+    assertFalse(election.apply(null).observe(which).hasNext());
+    assertFalse(election.apply("made-up.1").observe(which).hasNext());
+    io.etcd.jetcd.api.ResignRequest resign = io.etcd.jetcd.api.ResignRequest.newBuilder().setLeader(leader).build();
+    assertStatus(Status.Code.UNKNOWN, denied, () -> election.apply(alice).resign(resign));
+    assertEquals(bs("b2"), election.apply(bob).leader(which).getKv().getValue());
+    election.apply(bob).resign(resign);
+    assertStatus(Status.Code.UNKNOWN, "election: no leader", () -> election.apply(bob).leader(which));
+    lease(c, i, bob).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(bobLease).build());
   }
 
   /**

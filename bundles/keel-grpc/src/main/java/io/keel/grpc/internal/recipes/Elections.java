@@ -40,8 +40,20 @@ public final class Elections {
   private final Sessions sessions;
 
   public Elections(Kv kv, Watchable watch, Leases leases, Executor continuations) {
-    this.waits = new KeyWaits(kv, watch, continuations);
-    this.sessions = new Sessions(leases);
+    this(new KeyWaits(kv, watch, continuations), new Sessions(leases));
+  }
+
+  private Elections(KeyWaits waits, Sessions sessions) {
+    this.waits = waits;
+    this.sessions = sessions;
+  }
+
+  /**
+   * This recipe run as {@code who}: its key reads and writes are checked against that user's
+   * permissions while auth is enabled (the session lease it may grant needs none, as in etcd).
+   */
+  public Elections as(io.keel.api.auth.AuthInfo who) {
+    return new Elections(waits.as(who), sessions);
   }
 
   /** Campaigns and completes once elected: every key created before this one is gone. */

@@ -43,6 +43,11 @@ final class KeyWaits {
     return kv;
   }
 
+  /** The same waits with every read and write run as {@code who}. */
+  KeyWaits as(io.keel.api.auth.AuthInfo who) {
+    return new KeyWaits(new CallerKv(kv, who), watch, continuations);
+  }
+
   /** {@code name + "/"}: the prefix under which each session of a lock or election has its key. */
   static byte[] prefix(byte[] name) {
     return concat(name, "/".getBytes(StandardCharsets.UTF_8));

@@ -31,8 +31,20 @@ public final class Mutexes {
   private final Sessions sessions;
 
   public Mutexes(Kv kv, Watchable watch, Leases leases, Executor continuations) {
-    this.waits = new KeyWaits(kv, watch, continuations);
-    this.sessions = new Sessions(leases);
+    this(new KeyWaits(kv, watch, continuations), new Sessions(leases));
+  }
+
+  private Mutexes(KeyWaits waits, Sessions sessions) {
+    this.waits = waits;
+    this.sessions = sessions;
+  }
+
+  /**
+   * This recipe run as {@code who}: its key reads and writes are checked against that user's
+   * permissions while auth is enabled (the session lease it may grant needs none, as in etcd).
+   */
+  public Mutexes as(io.keel.api.auth.AuthInfo who) {
+    return new Mutexes(waits.as(who), sessions);
   }
 
   public CompletableFuture<Held> lock(byte[] name, long lease, Cancellation cancellation) {

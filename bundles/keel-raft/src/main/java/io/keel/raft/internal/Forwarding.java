@@ -284,6 +284,7 @@ public final class Forwarding implements AutoCloseable {
   @Override
   public void close() {
     client.shutdown();
+    BoltThreads.endConnectionEvents(client);
   }
 
   /**

@@ -22,6 +22,7 @@ public final class RaftAccess implements AutoCloseable {
   private final io.keel.mvcc.WatchHub watchHub;
   private volatile RaftGroupService group;
   private volatile Node node;
+  private volatile com.alipay.remoting.rpc.RpcServer peerServer;
 
   private final io.keel.raft.internal.apply.Quota quota;
   private final io.keel.raft.internal.metrics.ServerCounters counters = new io.keel.raft.internal.metrics.ServerCounters();
@@ -77,9 +78,11 @@ public final class RaftAccess implements AutoCloseable {
     return fsm;
   }
 
-  public void attach(RaftGroupService group, Node node) {
+  /** The started group and node, and the bolt server behind the peer port (its last thread ends at close). */
+  public void attach(RaftGroupService group, Node node, com.alipay.remoting.rpc.RpcServer peerServer) {
     this.group = group;
     this.node = node;
+    this.peerServer = peerServer;
   }
 
   public Node node() {
@@ -137,12 +140,17 @@ public final class RaftAccess implements AutoCloseable {
   public void close() {
     RaftGroupService g = group;
     if (g != null) {
+      com.alipay.sofa.jraft.rpc.RpcClient client =
+          ((com.alipay.sofa.jraft.rpc.impl.AbstractClientService) ((com.alipay.sofa.jraft.core.NodeImpl) node)
+              .getRpcService()).getRpcClient();
       g.shutdown();
       try {
         g.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      BoltThreads.endConnectionEvents(client);
+      BoltThreads.endConnectionEvents(peerServer);
     }
     completions.close(); // after the FSM stopped: nothing is handed over any more
   }

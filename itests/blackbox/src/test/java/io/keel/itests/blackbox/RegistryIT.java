@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.keel.testsupport.Etcdctl;
+import io.keel.testsupport.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * answer set by the test) are registered with HTTP checks: all three are found, one whose check
  * fails is dropped from {@code ?passing} (a blocking query wakes for it), bad registrations get
  * Consul's 400 with nothing stored, and kill -9 of the member that runs the checks moves them to
- * another member within a few seconds without losing an instance. One cluster for the whole class.
+ * another member within a few seconds without losing an instance. Each member also serves the DNS
+ * interface (dns-listen-address), and real {@code dig} follows the same changes in its SRV answers.
+ * One cluster for the whole class.
  *
  * <p>Prometheus' consul_sd is not tested: Debian's prometheus package (2.42.0+ds) is built without
  * Consul service discovery ("Disable Consul SD until its Debian package is back in shape").
@@ -57,10 +60,15 @@ class RegistryIT {
   private static final List<HttpServer> toys = new ArrayList<>();
   private static final List<AtomicInteger> toyStatus = new ArrayList<>();
   private static Path client;
+  private static final int[] dnsPorts = new int[3];
 
   @BeforeAll
   static void start() throws IOException {
-    cluster = ApplianceCluster.create("registry", 3).startNew();
+    for (int i = 0; i < 3; i++) {
+      dnsPorts[i] = Ports.free();
+    }
+    cluster = ApplianceCluster.create("registry", 3)
+        .startNew(i -> java.util.Map.of("ETCD_DNS_LISTEN_ADDRESS", "127.0.0.1:" + dnsPorts[i]));
     for (int i = 0; i < 3; i++) {
       AtomicInteger status = new AtomicInteger(200);
       HttpServer toy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -118,6 +126,8 @@ class RegistryIT {
     assertTrue(keys.ok(), keys.toString());
     assertEquals("", keys.stdout().trim(), "refused registrations left keys behind");
     assertEquals(0, consul(2, "services").path("services").size());
+    String nothing = dig(2, "web.service.keel", "SRV", "+noall", "+comments");
+    assertTrue(nothing.contains("status: NXDOMAIN"), nothing);
   }
 
   @Test
@@ -140,11 +150,18 @@ class RegistryIT {
     assertEquals(List.of("/keel/registry/services/web1", "/keel/registry/services/web2", "/keel/registry/services/web3"),
         keys.stdout().lines().filter(l -> !l.isBlank()).toList(), keys.toString());
 
+    List<Integer> ports = new ArrayList<>();
+    toys.forEach(t -> ports.add(t.getAddress().getPort()));
+    awaitSrv(2, "web.service.keel", ports);
+    awaitSrv(1, "v1.web.service.keel", ports);
+    assertEquals("127.0.0.1", dig(1, "web.service.keel", "A", "+short").trim());
+
     // web3's check fails: a blocking query from the last index wakes with it gone from ?passing
     toyStatus.get(2).set(500);
     JsonNode woken = consul(1, "passing", "web", passing.path("index").asText(), "50s");
     assertTrue(woken.path("index").asLong() > passing.path("index").asLong(), woken.toString());
     awaitConsul(1, "web3 dropped from passing", r -> ids(r).equals(List.of("web1", "web2")), "passing");
+    awaitSrv(2, "web.service.keel", ports.subList(0, 2));
     JsonNode all = awaitConsul(2, "web3 critical", r -> r.path("status").path("web3").asText().equals("critical"), "all");
     assertEquals(IDS, ids(all), "a failing instance stays in the catalog");
 
@@ -191,6 +208,45 @@ class RegistryIT {
     awaitConsul(2, "web3 back and web1 dropped after the takeover", r -> ids(r).equals(List.of("web2", "web3")),
         "passing");
     assertEquals(IDS, ids(consul(1, "all", "web")));
+    awaitSrv(1, "web.service.keel", List.of(toys.get(1).getAddress().getPort(), toys.get(2).getAddress().getPort()));
+  }
+
+  /** Waits until dig's SRV answer for {@code name} from {@code member}'s DNS interface names exactly {@code ports}. */
+  private static void awaitSrv(int member, String name, List<Integer> ports) {
+    List<Integer> want = ports.stream().sorted().toList();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<Integer> got = List.of();
+    while (System.nanoTime() < deadline) {
+      // +short SRV lines: "priority weight port target"
+      got = dig(member, name, "SRV", "+short").lines().filter(l -> !l.isBlank())
+          .map(l -> Integer.parseInt(l.trim().split("\\s+")[2])).sorted().toList();
+      if (got.equals(want)) {
+        return;
+      }
+      ApplianceProcess.sleep(250);
+    }
+    throw new AssertionError("dig " + name + " SRV on member " + member + ": " + got + ", not " + want + " within " + WAIT);
+  }
+
+  private static String dig(int member, String name, String type, String... options) {
+    List<String> cmd = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(dnsPorts[member]), name, type,
+        "+time=2", "+tries=1"));
+    cmd.addAll(List.of(options));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError(cmd + " did not finish within 20 s");
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.exitValue(), cmd + ": " + out);
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError(cmd + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static void assertRefused(HttpResponse<String> r, String message) {

@@ -75,9 +75,6 @@ public final class RegistryServlet extends HttpServlet {
       } else if (path.equals("/agent/self")) {
         get(method);
         ok(resp, registry.index().current(), registry.views().agentSelf(registry.node(), registry.nodeAddress()));
-      } else if (path.equals("/status/leader")) {
-        get(method);
-        ok(resp, registry.index().current(), registry.mapper().getNodeFactory().textNode(registry.nodeAddress() + ":8300"));
       } else {
         throw new BadRequest(404, "404 page not found");
       }

@@ -219,6 +219,16 @@ public @interface ServerConfig {
           + "comma-separated; https:// ones use the client TLS settings (cert-file, key-file, trusted-ca-file ...). Empty: none.")
   String listen$_$metrics$_$urls() default "";
 
+  @AttributeDefinition(name = "dns-listen-address", required = false,
+      description = "host:port (UDP and TCP) of the service registry's DNS interface (keel-registry): "
+          + "<service>.service.<dns-domain> and <tag>.<service>.service.<dns-domain> answer A and SRV for passing instances. "
+          + "Empty: off.")
+  String dns$_$listen$_$address() default "";
+
+  @AttributeDefinition(name = "dns-domain",
+      description = "The domain the registry's DNS interface answers for (dns-listen-address).")
+  String dns$_$domain() default "keel";
+
   // Live configuration (README "Changing the configuration of a running member"): ConfigChange says which
   // keys change in place.
 

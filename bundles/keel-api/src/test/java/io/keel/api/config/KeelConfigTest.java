@@ -97,7 +97,8 @@ class KeelConfigTest {
 
   @Test
   void everyKeyIsAServerConfigAttribute() {
-    assertEquals(52, KeelConfig.KEYS.size());
+    assertEquals(54, KeelConfig.KEYS.size());
+    assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("dns-listen-address", "dns-domain")), KeelConfig.KEYS.toString());
     assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("discovery-token", "discovery-endpoints", "discovery-dial-timeout",
         "discovery-request-timeout", "discovery-user", "discovery-password")), KeelConfig.KEYS.toString());
     assertTrue(KeelConfig.KEYS.containsAll(java.util.List.of("discovery", "discovery-fallback", "discovery-proxy", "discovery-retries", "enable-v2")));

@@ -28,8 +28,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 /**
- * Keel's features on a running node: keel-shell, keel (the server core), keel-tls, keel-http and
- * keel-console each uninstall and install again while the container runs. Uninstalling keel closes the client port and
+ * Keel's features on a running node: keel-shell, keel (the server core), keel-tls, keel-http,
+ * keel-console and keel-registry each uninstall and install again while the container runs. Uninstalling keel closes the client port and
  * reinstalling it opens the port again on the same data; keel:* commands exist exactly while
  * keel-shell is installed.
  */
@@ -68,6 +68,7 @@ public class FeaturesIT extends KeelTestSupport {
     assertTrue("io.keel.tls gone while keel-http needs it", bundleNamed("io.keel.tls"));
     featuresService.installFeature("keel-tls", NO_REFRESH_OF_OTHERS); // a root of its own, to uninstall it by name
     featuresService.uninstallFeature("keel-console", NO_REFRESH_OF_OTHERS);
+    featuresService.uninstallFeature("keel-registry", NO_REFRESH_OF_OTHERS);
     featuresService.uninstallFeature("keel-http", NO_REFRESH_OF_OTHERS);
     assertTrue("io.keel.tls gone with keel-http", bundleNamed("io.keel.tls"));
     featuresService.uninstallFeature("keel-tls", NO_REFRESH_OF_OTHERS);
@@ -77,6 +78,7 @@ public class FeaturesIT extends KeelTestSupport {
     assertTrue("keel brings keel-tls back", bundleNamed("io.keel.tls"));
     featuresService.installFeature("keel-http", NO_REFRESH_OF_OTHERS);
     featuresService.installFeature("keel-console", NO_REFRESH_OF_OTHERS);
+    featuresService.installFeature("keel-registry", NO_REFRESH_OF_OTHERS);
     assertKeelComponentsSatisfied(EXPECTED_COMPONENTS, 60_000);
     waitHealthy(60_000);
     assertEquals("the data survived", "during\nno-shell", etcdctl(null, "get", "during").stdout);
@@ -116,8 +118,10 @@ public class FeaturesIT extends KeelTestSupport {
     assertFalse("io.keel.console still there", bundleNamed("io.keel.console"));
     awaitCondition("the console is gone", () -> metricsStatus("/ui/") == 404);
 
-    // keel-http off (keel-console, which needs it, is off): the port closes, the member keeps serving;
-    // on again: the port reopens, and the console with keel-console
+    // keel-http off (keel-console and keel-registry, which need it, are off): the port closes, the member
+    // keeps serving; on again: the port reopens, and the console with keel-console
+    featuresService.uninstallFeature("keel-registry", NO_REFRESH_OF_OTHERS);
+    awaitCondition("the registry API is gone", () -> metricsStatus("/v1/catalog/services") == 404);
     featuresService.uninstallFeature("keel-http", NO_REFRESH_OF_OTHERS);
     assertFalse("io.keel.http still there", bundleNamed("io.keel.http"));
     awaitCondition("the metrics port closes", () -> !portOpen(System.getProperty(METRICS_ENDPOINT)));
@@ -126,6 +130,8 @@ public class FeaturesIT extends KeelTestSupport {
     awaitCondition("the metrics listener answers again", () -> metricsStatus("/no-such-path") == 404);
     featuresService.installFeature("keel-console", NO_REFRESH_OF_OTHERS);
     awaitCondition("the console is served again", () -> metricsStatus("/ui/") == 200);
+    featuresService.installFeature("keel-registry", NO_REFRESH_OF_OTHERS);
+    awaitCondition("the registry API is served again", () -> metricsStatus("/v1/catalog/services") == 200);
   }
 
   private static int metricsStatus(String path) {

@@ -52,13 +52,14 @@ public abstract class KeelTestSupport {
   static final String METRICS_ENDPOINT = "keel.itest.metricsEndpoint";
   static final String ETCDCTL = System.getenv().getOrDefault("ETCDCTL", "/usr/bin/etcdctl");
 
-  /** The DS components that must exist once keel-bootstrap, keel-raft, keel-grpc, keel-http and keel-console are complete. */
+  /** The DS components that must exist once keel-bootstrap, keel-raft, keel-grpc, keel-http, keel-console and keel-registry are complete. */
   static final List<String> EXPECTED_COMPONENTS = List.of(
       "io.keel.bootstrap.internal.osgi.BootstrapComponent",
       "io.keel.raft.internal.osgi.RaftNodeComponent",
       "io.keel.grpc.internal.osgi.GrpcServerComponent",
       "io.keel.http.internal.osgi.HttpComponent",
-      "io.keel.console.internal.osgi.ConsoleComponent");
+      "io.keel.console.internal.osgi.ConsoleComponent",
+      "io.keel.registry.internal.osgi.RegistryComponent");
 
   @Inject protected BundleContext bundleContext;
   @Inject protected FeaturesService featuresService;

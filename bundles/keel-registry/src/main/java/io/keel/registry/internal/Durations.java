@@ -1,0 +1,39 @@
+package io.keel.registry.internal;
+
+import java.math.BigDecimal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Go's time.ParseDuration grammar ("10s", "1m30s", "500ms"), which Consul's duration fields use. */
+final class Durations {
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+
+  private Durations() {}
+
+  /** {@code text} in milliseconds; -1 if it is not a Go duration ("0" is 0, as in Go). */
+  static long millis(String text) {
+    if (text.equals("0")) {
+      return 0;
+    }
+    Matcher m = PART.matcher(text);
+    BigDecimal nanos = BigDecimal.ZERO;
+    int end = 0;
+    while (end < text.length() && m.find(end) && m.start() == end) {
+      BigDecimal unit = switch (m.group(2)) {
+        case "ns" -> BigDecimal.ONE;
+        case "us", "µs" -> BigDecimal.valueOf(1_000L);
+        case "ms" -> BigDecimal.valueOf(1_000_000L);
+        case "s" -> BigDecimal.valueOf(1_000_000_000L);
+        case "m" -> BigDecimal.valueOf(60_000_000_000L);
+        default -> BigDecimal.valueOf(3_600_000_000_000L);
+      };
+      nanos = nanos.add(new BigDecimal(m.group(1)).multiply(unit));
+      end = m.end();
+    }
+    if (end == 0 || end != text.length()) {
+      return -1;
+    }
+    BigDecimal ms = nanos.movePointLeft(6);
+    return ms.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? -1 : ms.longValue();
+  }
+}

@@ -109,6 +109,19 @@ final class TreeBucket implements BoltBucket {
     new Walk().walk(0, root, visitor);
   }
 
+  /** Levels of pages from the root to the leftmost leaf (1 for a lone leaf or an inline bucket). */
+  int height() throws IOException {
+    Walk w = new Walk();
+    long pgid = root;
+    for (int depth = 0; ; depth++) {
+      Node n = w.node(depth, pgid);
+      if (n.leaf()) {
+        return depth + 1;
+      }
+      pgid = n.childPage(0);
+    }
+  }
+
   @Override
   public void forEach(KeyValueVisitor visitor) throws IOException {
     walk((n, i, k, ks) -> {

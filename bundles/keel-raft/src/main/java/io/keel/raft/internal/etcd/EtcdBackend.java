@@ -266,20 +266,14 @@ public final class EtcdBackend {
     BucketSink lease = file.bucket(LEASE);
     leases.stream().sorted(Comparator.comparing(l -> uint64(l.id()), Bytes::compare))
         .forEach(l -> put(lease, uint64(l.id()), EtcdRecords.lease(l.id(), l.ttlSeconds())));
-    BucketSink m = file.bucket(MEMBERS);
-    BucketSink removed = file.bucket(MEMBERS_REMOVED);
+    TreeMap<byte[], byte[]> current = new TreeMap<>(Bytes::compare);
+    TreeMap<byte[], byte[]> gone = new TreeMap<>(Bytes::compare);
     if (members != null) {
-      TreeMap<byte[], byte[]> byHex = new TreeMap<>(Bytes::compare);
-      members.members().forEach((id, e) -> byHex.put(hexId(id), memberJson(id, e, members.published().get(id))));
-      for (Map.Entry<byte[], byte[]> e : byHex.entrySet()) {
-        m.put(e.getKey(), e.getValue());
-      }
-      TreeMap<byte[], byte[]> gone = new TreeMap<>(Bytes::compare);
+      members.members().forEach((id, e) -> current.put(hexId(id), memberJson(id, e, members.published().get(id))));
       members.removed().forEach(id -> gone.put(hexId(id), "removed".getBytes(StandardCharsets.US_ASCII)));
-      for (Map.Entry<byte[], byte[]> e : gone.entrySet()) {
-        removed.put(e.getKey(), e.getValue());
-      }
     }
+    putAll(file.bucket(MEMBERS), current); // a bucket ends when the next one starts
+    putAll(file.bucket(MEMBERS_REMOVED), gone);
     BucketSink meta = file.bucket(META);
     meta.put("consistent_index".getBytes(StandardCharsets.US_ASCII), uint64(consistentIndex));
     if (revisions[1] > 0) {
@@ -293,6 +287,12 @@ public final class EtcdBackend {
     TreeMap<byte[], Map.Entry<Long, Integer>> byRecord = new TreeMap<>(Bytes::compare);
     members.alarms().forEach(a -> byRecord.put(EtcdRecords.alarmMember(a.getKey(), a.getValue()), a));
     return new ArrayList<>(byRecord.values());
+  }
+
+  private static void putAll(BucketSink sink, TreeMap<byte[], byte[]> pairs) throws IOException {
+    for (Map.Entry<byte[], byte[]> e : pairs.entrySet()) {
+      sink.put(e.getKey(), e.getValue());
+    }
   }
 
   private static void put(BucketSink sink, byte[] key, byte[] value) {

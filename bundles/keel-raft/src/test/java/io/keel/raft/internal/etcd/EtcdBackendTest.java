@@ -52,6 +52,9 @@ class EtcdBackendTest {
       return new BucketSink() {
         @Override
         public void put(byte[] key, byte[] value) {
+          if (!name.equals(last)) {
+            throw new IllegalStateException("bucket " + name + " is finished"); // as BoltWriter
+          }
           if (!pairs.isEmpty() && Bytes.compare(pairs.lastKey(), key) >= 0) {
             throw new IllegalArgumentException("key order in " + name);
           }

@@ -22,45 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * `etcdctl snapshot save` from a live node, `bin/keel snapshot restore` into a fresh one: same keys
- * and revisions; the same file format both ways between etcd 3.4 and Keel (issue 17). A file Keel
- * cannot restore is refused before anything is written.
+ * `etcdctl snapshot save` from a live cluster, `bin/keel snapshot restore` into a fresh one: same
+ * keys, revisions, leases and auth store, with one file format both ways between etcd 3.4 and Keel
+ * (issue 17). A file Keel cannot restore is refused before anything is written.
  */
 class SnapshotBackupIT {
-
-  @Test
-  void saveWithEtcdctlAndRestoreIntoANewMember() throws Exception {
-    assumeTrue(ApplianceProcess.SERVER == ApplianceProcess.Server.KEEL, "bin/keel snapshot restore is Keel's");
-    try (ApplianceProcess source = ApplianceProcess.create("backup-src");
-         ApplianceProcess target = ApplianceProcess.create("backup-dst")) {
-      source.start().awaitHealthy(Duration.ofSeconds(120));
-      Etcdctl ctl = source.etcdctl();
-      for (int i = 0; i < 20; i++) {
-        assertTrue(ctl.run("put", "/bk/k" + (i % 5), "v" + i).ok());
-      }
-      String before = ctl.run("get", "/bk/", "--prefix", "-w", "json").stdout().replaceAll("\"(member_id|raft_term|cluster_id)\":\\d+,?", "");
-      Path file = source.workDir().resolve("backup.db");
-      Etcdctl.Result save = ctl.run("snapshot", "save", file.toString());
-      assertTrue(save.ok() && Files.size(file) > 0, save.toString());
-      source.stop();
-
-      Etcdctl.Result restore = target.keel(Duration.ofSeconds(60), "snapshot", "restore", file.toString(),
-          "--data-dir", target.dataDir().toString());
-      assertTrue(restore.ok(), restore.toString());
-      target.start().awaitHealthy(Duration.ofSeconds(120));
-      String after = target.etcdctl().run("get", "/bk/", "--prefix", "-w", "json").stdout()
-          .replaceAll("\"(member_id|raft_term|cluster_id)\":\\d+,?", "");
-      assertEquals(before, after, "same keys, values, versions and revisions");
-
-      Path corrupt = target.workDir().resolve("corrupt.db");
-      byte[] bytes = Files.readAllBytes(file);
-      bytes[bytes.length / 2] ^= 1;
-      Files.write(corrupt, bytes);
-      Etcdctl.Result refused = target.keel(Duration.ofSeconds(60), "snapshot", "restore", corrupt.toString(),
-          "--data-dir", target.workDir().resolve("other").toString());
-      assertTrue(!refused.ok() && (refused.stdout() + refused.stderr()).contains("integrity check failed"), refused.toString());
-    }
-  }
 
   /** Revisions the round trip compares: the compaction, before it (compacted), after it, the newest, one past it. */
   private static final long[] REVISIONS = {9, 10, 12, 14, 16, 17};
@@ -106,6 +72,11 @@ class SnapshotBackupIT {
       // the same entries, but for the member table: three Keel members where etcd had one
       assertEquals(etcdStatus.get("totalKey").asLong() + 2, keelStatus.get("totalKey").asLong(),
           etcdStatus + " " + keelStatus);
+
+      // Keel reads its own backup too (the members above started from the same reader's output)
+      Etcdctl.Result again = keel.member(0).keel(Duration.ofSeconds(60), "snapshot", "restore", keelFile.toString(),
+          "--data-dir", work.resolve("keel-again").toString());
+      assertTrue(again.ok() && Files.exists(work.resolve("keel-again/restore/kv.snap")), again.toString());
 
       try (EtcdProcess etcd = EtcdProcess.start(work, "etcd-dst", keelFile)) {
         assertEquals(etcdAnswers, answers(etcd.ctl()), "etcd restored from Keel's snapshot answers as the first etcd did");

@@ -119,10 +119,12 @@ public final class BoltReader implements AutoCloseable {
           + ", not a meta page");
     }
     long hw = best.highWater();
-    if (hw < 3 || hw > length / best.pageSize()) {
-      throw new BoltFormatException((hw >= 3 ? "truncated: " : "") + where + ": high-water mark "
-          + Long.toUnsignedString(hw) + " pages of " + best.pageSize() + " bytes does not fit in the file's "
-          + length + " bytes");
+    if (hw < 3) {
+      throw new BoltFormatException(where + ": high-water mark " + hw + ", below the 3 pages of the smallest file");
+    }
+    if (hw > length / best.pageSize()) {
+      throw new BoltFormatException("truncated: " + where + ": high-water mark " + Long.toUnsignedString(hw)
+          + " pages of " + best.pageSize() + " bytes does not fit in the file's " + length + " bytes");
     }
     if (best.root() < 2 || best.root() >= hw) {
       throw new BoltFormatException(where + ": root bucket page " + Long.toUnsignedString(best.root())
@@ -181,6 +183,16 @@ public final class BoltReader implements AutoCloseable {
   /** The top-level bucket, or null if absent. Its pages are read (and checked) when it is used. */
   public BoltBucket bucket(String name) {
     return buckets.get(name);
+  }
+
+  /**
+   * Reads every page of every bucket, nested ones too, and checks it as the other methods would, without handing
+   * out any pair: after it returns, reading this file meets no damage (unless the file changes).
+   */
+  public void check() throws IOException {
+    for (TreeBucket b : buckets.values()) {
+      b.check(0);
+    }
   }
 
   @Override

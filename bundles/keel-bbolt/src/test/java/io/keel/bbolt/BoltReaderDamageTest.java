@@ -2,6 +2,7 @@ package io.keel.bbolt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -76,16 +77,30 @@ class BoltReaderDamageTest {
       ch.truncate(bytes.length);
     }
     try (BoltReader r = BoltReader.open(f)) {
-      for (String name : r.bucketNames()) {
-        BoltBucket b = r.bucket(name);
-        b.forEach((k, v) -> {});
-        b.count();
-        b.get("k0500".getBytes(StandardCharsets.UTF_8));
-        BoltBucket nested = b.bucket("n");
-        if (nested != null) {
-          nested.forEach((k, v) -> {});
-          nested.count();
+      BoltFormatException checked = null;
+      try {
+        r.check();
+      } catch (BoltFormatException e) {
+        checked = e;
+      }
+      try {
+        for (String name : r.bucketNames()) {
+          BoltBucket b = r.bucket(name);
+          b.forEach((k, v) -> {});
+          b.count();
+          b.get("k0500".getBytes(StandardCharsets.UTF_8));
+          BoltBucket nested = b.bucket("n");
+          if (nested != null) {
+            nested.forEach((k, v) -> {});
+            nested.count();
+          }
         }
+      } catch (BoltFormatException e) {
+        assertNotNull(checked, "check() passed, then reading failed: " + e.getMessage());
+        throw e;
+      }
+      if (checked != null) {
+        throw checked;
       }
     }
   }
@@ -261,6 +276,28 @@ class BoltReaderDamageTest {
     int branch = (int) aRoot * PAGE + Layout.PAGE_HEADER;
     assertRefused(damaged(b -> b.putLong(branch + Layout.ELEMENT + 8, b.getLong(branch + 8))),
         "is not above the key before it");
+  }
+
+  @Test
+  void checkReadsNestedBuckets() throws IOException {
+    Path f = dir.resolve("nested.db");
+    try (BoltWriter w = BoltWriter.create(f)) {
+      BucketSink inner = w.bucket("top").bucket("inner");
+      for (int i = 0; i < 500; i++) {
+        inner.put(String.format("k%04d", i).getBytes(StandardCharsets.UTF_8), new byte[20]);
+      }
+      w.finish();
+    }
+    byte[] bytes = Files.readAllBytes(f);
+    readAll(bytes);
+    // page 2 is inner's first leaf: nothing but check() (or reading top/inner) reads it
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(2 * PAGE + Layout.PAGE_HEADER + 8, 1 << 20);
+    Files.write(f, bytes);
+    try (BoltReader r = BoltReader.open(f)) {
+      assertEquals(0, r.bucket("top").count());
+      BoltFormatException e = assertThrows(BoltFormatException.class, r::check);
+      assertTrue(e.getMessage().startsWith("bucket top/inner: page 2: element 0"), e.getMessage());
+    }
   }
 
   @Test

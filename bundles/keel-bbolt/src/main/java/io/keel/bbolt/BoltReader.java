@@ -17,8 +17,11 @@ import java.util.Map;
  * (magic, version 2, FNV-64a checksum) with the larger txid, as bbolt does; its page size must be a power of two
  * in 512..65536, its high-water mark must fit in the file, and its freelist's page ids (if it has a freelist page)
  * must lie below that mark; the root bucket's page tree (the names of the top-level buckets and their headers) is
- * read then too, and each top-level bucket header is checked. Pages are read on demand with positional reads, each checked as it is read (see
- * {@link BoltBucket}). Thread-safe: buckets share only the file channel.
+ * read then too. The buckets' pages are read on demand with positional reads, each checked as it is read (see
+ * {@link BoltBucket}); {@link #check()} reads them all up front. Thread-safe: buckets share only the file channel.
+ *
+ * <p>A restore reads a file in two passes: {@link #check()}, so that a damaged file is refused before anything
+ * is changed, then the buckets' {@link BoltBucket#forEach}.
  */
 public final class BoltReader implements AutoCloseable {
   private final FileChannel channel;

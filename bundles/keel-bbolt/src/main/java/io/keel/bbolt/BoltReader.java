@@ -17,8 +17,11 @@ import java.util.Map;
  * (magic, version 2, FNV-64a checksum) with the larger txid, as bbolt does; its page size must be a power of two
  * in 512..65536, its high-water mark must fit in the file, and its freelist's page ids (if it has a freelist page)
  * must lie below that mark; the root bucket's page tree (the names of the top-level buckets and their headers) is
- * read then too, and each top-level bucket header is checked. Pages are read on demand with positional reads, each checked as it is read (see
- * {@link BoltBucket}). Thread-safe: buckets share only the file channel.
+ * read then too. The buckets' pages are read on demand with positional reads, each checked as it is read (see
+ * {@link BoltBucket}); {@link #check()} reads them all up front. Thread-safe: buckets share only the file channel.
+ *
+ * <p>A restore reads a file in two passes: {@link #check()}, so that a damaged file is refused before anything
+ * is changed, then the buckets' {@link BoltBucket#forEach}.
  */
 public final class BoltReader implements AutoCloseable {
   private final FileChannel channel;
@@ -119,10 +122,12 @@ public final class BoltReader implements AutoCloseable {
           + ", not a meta page");
     }
     long hw = best.highWater();
-    if (hw < 3 || hw > length / best.pageSize()) {
-      throw new BoltFormatException((hw >= 3 ? "truncated: " : "") + where + ": high-water mark "
-          + Long.toUnsignedString(hw) + " pages of " + best.pageSize() + " bytes does not fit in the file's "
-          + length + " bytes");
+    if (hw < 3) {
+      throw new BoltFormatException(where + ": high-water mark " + hw + ", below the 3 pages of the smallest file");
+    }
+    if (hw > length / best.pageSize()) {
+      throw new BoltFormatException("truncated: " + where + ": high-water mark " + Long.toUnsignedString(hw)
+          + " pages of " + best.pageSize() + " bytes does not fit in the file's " + length + " bytes");
     }
     if (best.root() < 2 || best.root() >= hw) {
       throw new BoltFormatException(where + ": root bucket page " + Long.toUnsignedString(best.root())
@@ -181,6 +186,16 @@ public final class BoltReader implements AutoCloseable {
   /** The top-level bucket, or null if absent. Its pages are read (and checked) when it is used. */
   public BoltBucket bucket(String name) {
     return buckets.get(name);
+  }
+
+  /**
+   * Reads every page of every bucket, nested ones too, and checks it as the other methods would, without handing
+   * out any pair: after it returns, reading this file meets no damage (unless the file changes).
+   */
+  public void check() throws IOException {
+    for (TreeBucket b : buckets.values()) {
+      b.check(0);
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.channels.SeekableByteChannel;
 final class PageOut {
   static final int PAGE_SIZE = 4096;
   private static final int BUFFER = 64 * PAGE_SIZE;
+  private static final byte[] ZEROS = new byte[PAGE_SIZE];
 
   private final SeekableByteChannel channel;
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
@@ -47,8 +48,8 @@ final class PageOut {
       if (!buffer.hasRemaining()) {
         drain();
       }
-      int n = Math.min(pad, buffer.remaining());
-      buffer.put(new byte[n]);
+      int n = Math.min(pad, Math.min(buffer.remaining(), PAGE_SIZE));
+      buffer.put(ZEROS, 0, n);
       pad -= n;
     }
     return id;

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A bucket's B+tree: a root page id, or an inline leaf page carried in the parent's value. Walks read each page
@@ -18,27 +20,34 @@ final class TreeBucket implements BoltBucket {
   private final PageFile file;
   private final long root;
   private final byte[] inline;
+  /** The bucket's path from the top ("key", "a/b") for messages; "root bucket" for the root. */
+  private final String path;
   private final String name;
 
-  private TreeBucket(PageFile file, long root, byte[] inline, String name) {
+  private TreeBucket(PageFile file, long root, byte[] inline, String path, String name) {
     this.file = file;
     this.root = root;
     this.inline = inline;
+    this.path = path;
     this.name = name;
   }
 
   static TreeBucket rootBucket(PageFile file, long root) {
-    return new TreeBucket(file, root, null, "root bucket");
+    return new TreeBucket(file, root, null, "", "root bucket");
   }
 
-  /** The bucket whose header (and inline page) is {@code value}. */
-  static TreeBucket fromValue(PageFile file, byte[] value, String name) throws BoltFormatException {
+  /** The bucket at {@code path} whose header (and inline page) is {@code value}. */
+  static TreeBucket fromValue(PageFile file, byte[] value, String path) throws BoltFormatException {
     if (value.length < Layout.BUCKET_HEADER) {
-      throw new BoltFormatException("bucket " + name + ": value of " + value.length + " bytes is shorter than a"
+      throw new BoltFormatException("bucket " + path + ": value of " + value.length + " bytes is shorter than a"
           + " bucket header");
     }
     long root = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-    return new TreeBucket(file, root, root == 0 ? value : null, "bucket " + name);
+    return new TreeBucket(file, root, root == 0 ? value : null, path, "bucket " + path);
+  }
+
+  private String childPath(String child) {
+    return path.isEmpty() ? child : path + "/" + child;
   }
 
   /** Receives leaf elements in key order; {@code node} and {@code i} are valid only during the call. */
@@ -107,6 +116,26 @@ final class TreeBucket implements BoltBucket {
 
   void walk(ElementVisitor visitor) throws IOException {
     new Walk().walk(0, root, visitor);
+  }
+
+  /** bbolt puts no limit on nesting, but nothing real nests deeper; a bucket whose root is an ancestor's does. */
+  static final int MAX_NESTING = 64;
+
+  /** Walks this bucket and, depth first, each nested one. */
+  void check(int nesting) throws IOException {
+    if (nesting >= MAX_NESTING) {
+      throw new BoltFormatException(name + ": buckets nested more than " + MAX_NESTING + " deep (a cycle?)");
+    }
+    List<TreeBucket> nested = new ArrayList<>();
+    walk((n, i, k, ks) -> {
+      if (n.isBucket(i)) {
+        String child = new String(n.buf.array(), k, ks, StandardCharsets.UTF_8);
+        nested.add(fromValue(file, n.copy(k + ks, n.valueSize(i)), childPath(child)));
+      }
+    });
+    for (TreeBucket b : nested) {
+      b.check(nesting + 1);
+    }
   }
 
   /** Levels of pages from the root to the leftmost leaf (1 for a lone leaf or an inline bucket). */
@@ -188,6 +217,6 @@ final class TreeBucket implements BoltBucket {
   @Override
   public BoltBucket bucket(String child) throws IOException {
     Found f = find(child.getBytes(StandardCharsets.UTF_8));
-    return f == null || !f.bucket() ? null : fromValue(file, f.value(), child);
+    return f == null || !f.bucket() ? null : fromValue(file, f.value(), childPath(child));
   }
 }

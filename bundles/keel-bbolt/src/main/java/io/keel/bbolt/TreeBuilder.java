@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Builds one bucket's B+tree bottom-up from keys in ascending order, as bbolt's spill would lay it out but filled
  * to 100% (bbolt reads any fill): a leaf level and as many branch levels as it needs, each holding its one
- * unfinished page. A page goes out when the next element would not fit; an element bigger than a page gets a page
- * of its own with overflow pages. Finishing writes the unfinished pages up to a single root, or hands back the
+ * unfinished page. A page goes out when the next element would not fit; an element bigger than a page gets a leaf
+ * of its own with overflow pages, and a branch page always takes two elements, overflowing if their keys are big. Finishing writes the unfinished pages up to a single root, or hands back the
  * bucket as an inline leaf page when bbolt would inline it (a leaf of at most a quarter page, no nested buckets).
  *
  * <pre>
@@ -52,7 +52,11 @@ final class TreeBuilder {
 
     void add(int flag, byte[] key, byte[] value, long child) throws IOException {
       int vlen = value == null ? 0 : value.length;
-      if (count > 0 && (size() + Layout.ELEMENT + key.length + vlen > PageOut.PAGE_SIZE || count == 0xFFFF)) {
+      // A branch page takes at least two elements (bbolt's minKeysPerPage), even if they overflow it: with one,
+      // keys of over half a page would give every branch level as many pages as the level below, and the tree
+      // would never come to one root.
+      int least = leaf ? 1 : 2;
+      if (count >= least && (size() + Layout.ELEMENT + key.length + vlen > PageOut.PAGE_SIZE || count == 0xFFFF)) {
         flush();
       }
       if (count == flags.length) {
@@ -122,6 +126,10 @@ final class TreeBuilder {
 
   private Level above(Level level) {
     int i = levels.indexOf(level);
+    if (i == TreeBucket.MAX_DEPTH - 1) {
+      throw new IllegalStateException("a tree of more than " + TreeBucket.MAX_DEPTH + " levels, which BoltReader"
+          + " would refuse: the branch fan-out is broken");
+    }
     if (i == levels.size() - 1) {
       levels.add(new Level(false));
     }

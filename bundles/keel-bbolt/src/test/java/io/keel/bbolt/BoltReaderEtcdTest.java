@@ -91,6 +91,7 @@ class BoltReaderEtcdTest {
     try (BoltReader r = BoltReader.open(path, length)) {
       assertEquals(4096, r.pageSize());
       assertEquals(ETCD_BUCKETS, r.bucketNames());
+      r.check();
       assertEquals(new Status(hash, revision, totalKey), status(r));
       long sum = 0;
       for (String name : r.bucketNames()) {

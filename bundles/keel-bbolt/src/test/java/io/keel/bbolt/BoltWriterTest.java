@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** BoltWriter's files read back by BoltReader: every pair, in order, through every kind of page. */
@@ -162,6 +163,30 @@ class BoltWriterTest {
     try (BoltReader r = BoltReader.open(f)) {
       assertEquals(names, r.bucketNames());
       assertArrayEquals(bytes("bucket01234"), r.bucket("bucket01234").get(bytes("k")));
+    }
+  }
+
+  /** Keys of over half a page: a branch page takes two of them and overflows, so the levels still narrow. */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void bigKeysMakeOverflowingBranchPages() throws IOException {
+    Random rnd = new Random(19);
+    TreeMap<byte[], byte[]> pairs = new TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 60; i++) {
+      byte[] k = new byte[i % 2 == 0 ? BoltWriter.MAX_KEY_SIZE : 2100 + rnd.nextInt(5000)];
+      rnd.nextBytes(k);
+      pairs.put(k, new byte[rnd.nextInt(50)]);
+    }
+    Path f = dir.resolve("bigkeys.db");
+    try (BoltWriter w = BoltWriter.create(f)) {
+      put(w.bucket("k"), pairs);
+      w.finish();
+    }
+    try (BoltReader r = BoltReader.open(f)) {
+      r.check();
+      assertReadsBack(pairs, r.bucket("k"), rnd);
+      int height = ((TreeBucket) r.bucket("k")).height();
+      assertTrue(height >= 4 && height <= 8, "60 leaves under branch pages of 2-3 elements: " + height);
     }
   }
 

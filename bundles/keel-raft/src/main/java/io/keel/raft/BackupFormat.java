@@ -85,6 +85,7 @@ public final class BackupFormat {
       }
     }
     try (BoltReader reader = BoltReader.open(file, length)) {
+      reader.check(); // every page, also of the buckets a restore does not read (members, cluster, alarm)
       return EtcdBackend.read(reader::bucket);
     } catch (BoltFormatException e) {
       throw new IOException("neither an etcd snapshot nor a Keel backup: " + e.getMessage(), e);

@@ -1,7 +1,15 @@
 package io.keel.raft;
 
+import io.keel.auth.AuthState;
+import io.keel.bbolt.BoltFormatException;
+import io.keel.bbolt.BoltReader;
+import io.keel.bbolt.BoltWriter;
 import io.keel.mvcc.MvccStore;
+import io.keel.mvcc.StoreView;
+import io.keel.raft.internal.Membership;
 import io.keel.raft.internal.SnapshotFile;
+import io.keel.raft.internal.etcd.EtcdBackend;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,14 +17,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The body of a backup as {@code Maintenance.Snapshot} streams it: magic, the store snapshot's
- * length, the store snapshot, then zero padding to a multiple of 512 bytes. etcdctl only accepts a
- * snapshot whose size is a multiple of 512 (bbolt's page) plus the 32-byte SHA-256 it appends.
- * The store snapshot is {@link SnapshotFile}'s stream without member table; a backup made by an
- * earlier build holds that build's store format, which {@link #restore} still reads.
+ * The body of a backup as {@code Maintenance.Snapshot} streams it: etcd 3.4's own snapshot file, a
+ * bbolt database of etcd's buckets ({@link EtcdBackend}), so that {@code etcdctl snapshot
+ * status/restore} read Keel's backups and Keel restores etcd's. The caller appends the SHA-256
+ * trailer, as etcd's server does.
+ *
+ * <p>Backups made by earlier builds are Keel's own format in etcd's framing, still restored: magic
+ * {@code KEELBAK1}, the store snapshot's length, the store snapshot ({@link SnapshotFile}'s stream
+ * without member table, or an even earlier store format), then zero padding to a multiple of 512
+ * bytes (etcdctl only accepts a snapshot whose size is a multiple of 512 plus the 32-byte SHA-256).
+ * {@link #restoreAll(Path, long)} tells the two apart by their first bytes.
  */
 public final class BackupFormat {
   static final byte[] MAGIC = "KEELBAK1".getBytes(StandardCharsets.US_ASCII);
@@ -24,21 +39,65 @@ public final class BackupFormat {
 
   private BackupFormat() {}
 
-  /** The framed backup of {@code store} (the caller holds a linearizable point). */
+  /** The backup of {@code store} with a new auth store and no member table (the caller holds a linearizable point). */
   public static byte[] backup(MvccStore store) throws IOException {
-    ByteArrayOutputStream state = new ByteArrayOutputStream();
-    SnapshotFile.writeStore(store, state);
-    return frame(state.toByteArray());
+    return backup(store, AuthState.INITIAL);
   }
 
-  /** The framed backup of {@code store} and the auth store (etcd's backups carry its auth buckets). */
-  public static byte[] backup(MvccStore store, io.keel.auth.AuthState auth) throws IOException {
-    ByteArrayOutputStream state = new ByteArrayOutputStream();
-    SnapshotFile.writeBackup(store, auth, state);
-    return frame(state.toByteArray());
+  /** The backup of {@code store} and the auth store, without member table. */
+  public static byte[] backup(MvccStore store, AuthState auth) throws IOException {
+    return backup(store, auth, null, store.currentRevision());
   }
 
-  /** The store and auth store a framed backup holds; IOException as {@link #restore}. */
+  /**
+   * etcd's snapshot file of the store, the auth store and the member table ({@code members} may be
+   * null), at Raft index {@code index}; without the SHA-256 trailer.
+   */
+  public static byte[] backup(MvccStore store, AuthState auth, Membership.State members, long index)
+      throws IOException {
+    Path file = Files.createTempFile("keel-backup", ".db");
+    try {
+      Files.delete(file); // BoltWriter makes the file itself
+      try (StoreView view = store.view(); BoltWriter writer = BoltWriter.create(file)) {
+        EtcdBackend.write(view, auth, members, index, writer::bucket);
+        writer.finish();
+      }
+      return Files.readAllBytes(file);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * The store and auth store of the backup in the first {@code length} bytes of {@code file} (the
+   * SHA-256 trailer, checked by the caller, left out): etcd's snapshot file, or a Keel backup of an
+   * earlier build. IOException saying what is wrong if it is neither, or damaged. Reads the whole
+   * backup, so it also serves to check one before anything is written.
+   */
+  public static SnapshotFile.Restored restoreAll(Path file, long length) throws IOException {
+    byte[] magic;
+    try (InputStream in = Files.newInputStream(file)) {
+      magic = in.readNBytes(MAGIC.length);
+    }
+    if (Arrays.equals(magic, MAGIC)) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        return restoreAll(in);
+      }
+    }
+    try (BoltReader reader = BoltReader.open(file, length)) {
+      reader.check(); // every page, also of the buckets a restore does not read (members, cluster, alarm)
+      return EtcdBackend.read(reader::bucket);
+    } catch (BoltFormatException e) {
+      throw new IOException("neither an etcd snapshot nor a Keel backup: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #restoreAll(Path, long)} over the whole file. */
+  public static SnapshotFile.Restored restoreAll(Path file) throws IOException {
+    return restoreAll(file, Files.size(file));
+  }
+
+  /** The store and auth store a framed Keel backup holds; IOException as {@link #restore}. */
   public static SnapshotFile.Restored restoreAll(InputStream framed) throws IOException {
     return SnapshotFile.readBackup(unframe(framed));
   }
@@ -69,13 +128,18 @@ public final class BackupFormat {
     restore(body);
   }
 
+  /** As above, for either format: the first {@code length} bytes of {@code file}. */
+  public static void check(Path file, long length) throws IOException {
+    restoreAll(file, length);
+  }
+
   /** The store snapshot inside a framed backup; IOException if it is not one. */
   public static InputStream unframe(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
     byte[] magic = new byte[MAGIC.length];
     d.readFully(magic);
     if (!Arrays.equals(magic, MAGIC)) {
-      throw new IOException("not a Keel backup (etcd's bbolt snapshots cannot be restored into Keel)");
+      throw new IOException("not a Keel backup");
     }
     long length = d.readLong();
     if (length < 0 || length > Integer.MAX_VALUE) {

@@ -2,6 +2,7 @@ package io.keel.raft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keel.api.kv.KeyValue;
 import io.keel.api.kv.PutRequest;
@@ -11,11 +12,16 @@ import io.keel.raft.internal.StoreLeases;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A backup in etcd's framing: the new body round-trips, a backup of the previous build still restores. */
+/** A backup is etcd's snapshot file and round-trips; Keel backups of earlier builds still restore. */
 class BackupFormatTest {
 
   static byte[] b(String s) {
@@ -23,17 +29,31 @@ class BackupFormatTest {
   }
 
   @Test
-  void aBackupRestoresTheSameStoreAndFillsWholePages() throws IOException {
+  void aBackupIsEtcdsSnapshotFileAndRestoresTheSameStore(@TempDir Path dir) throws IOException {
     MvccStore store = new MvccStore();
     StoreLeases.grant(store, 5, 60);
     store.put(new PutRequest(b("k"), b("v"), 5, false, false, false));
     store.put(PutRequest.of(b("k"), b("w")));
-    byte[] framed = BackupFormat.backup(store);
-    assertEquals(0, framed.length % BackupFormat.PAGE);
-    MvccStore restored = BackupFormat.restore(new ByteArrayInputStream(framed));
+    byte[] backup = BackupFormat.backup(store);
+    assertEquals(0, backup.length % BackupFormat.PAGE);
+    assertEquals(0xED0CDAED, ByteBuffer.wrap(backup, 16, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(), "bbolt's magic");
+    Path file = dir.resolve("backup.db");
+    Files.write(file, backup);
+    MvccStore restored = BackupFormat.restoreAll(file).store();
     assertEquals(store.currentRevision(), restored.currentRevision());
     assertEquals(store.hashKv(0), restored.hashKv(0));
     assertEquals(1, StoreLeases.leases(restored).size());
+  }
+
+  @Test
+  void aKeelBackupOfAnEarlierBuildStillRestoresFromAFile(@TempDir Path dir) throws IOException {
+    MvccStore store = new MvccStore();
+    store.put(PutRequest.of(b("k"), b("v")));
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    io.keel.raft.internal.SnapshotFile.writeStore(store, body);
+    Path file = dir.resolve("keel.db");
+    Files.write(file, BackupFormat.frame(body.toByteArray()));
+    assertEquals(store.hashKv(0), BackupFormat.restoreAll(file).store().hashKv(0));
   }
 
   @Test
@@ -53,10 +73,18 @@ class BackupFormatTest {
   }
 
   @Test
+  void aFileThatIsNeitherIsRefusedSayingSo(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("zeros.db");
+    Files.write(file, new byte[8192]);
+    IOException e = assertThrows(IOException.class, () -> BackupFormat.restoreAll(file));
+    assertTrue(e.getMessage().startsWith("neither an etcd snapshot nor a Keel backup: "), e.getMessage());
+  }
+
+  @Test
   void anythingElseIsRefusedBeforeItBecomesAStore() {
     IOException e = assertThrows(IOException.class,
         () -> BackupFormat.restore(new ByteArrayInputStream(new byte[1024])));
-    assertEquals("not a Keel backup (etcd's bbolt snapshots cannot be restored into Keel)", e.getMessage());
+    assertEquals("not a Keel backup", e.getMessage());
     byte[] framed = BackupFormat.frame(b("KEELSNAPgarbage"));
     assertThrows(IOException.class, () -> BackupFormat.restore(new ByteArrayInputStream(framed)));
   }

@@ -17,16 +17,17 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/keel snapshot restore FILE --data-dir DIR [--skip-hash-check]}: seeds DIR from a file
- * saved with {@code etcdctl snapshot save} so that a member started on DIR with a fresh Raft log
- * begins from that state. Every member of the new cluster restores the same file, then starts
- * with the new cluster's flags.
+ * saved with {@code etcdctl snapshot save}, from etcd 3.4 or from Keel (both etcd's bbolt file; a
+ * Keel backup of an earlier build too), so that a member started on DIR with a fresh Raft log
+ * begins from that state. Every member of the new cluster restores the same file, then starts with
+ * the new cluster's flags, which give it its member table (as etcdutl takes it from its flags).
  *
  * <p>Everything is checked before anything is written: the SHA-256 trailer etcdctl keeps at the
  * end of the file (etcd's snapshot framing; skipped with {@code --skip-hash-check}), then the
- * backup inside it, decoded by {@link BackupFormat#check} exactly as the member will decode it.
- * So an etcd (bbolt) backup, which carries a valid trailer, is refused here rather than by a
- * member that would then never serve. DIR gets {@code restore/kv.snap}: the backup without the
- * trailer.
+ * backup inside it, read whole by {@link BackupFormat#check} exactly as the member will read it:
+ * every page bbolt's reader follows, every record, the store's invariants. So a damaged or foreign
+ * file is refused here rather than by a member that would then never serve. DIR gets {@code
+ * restore/kv.snap}: the backup without the trailer.
  */
 final class SnapshotRestore {
   static final int SHA256_BYTES = 32;
@@ -58,8 +59,8 @@ final class SnapshotRestore {
           throw new LaunchException(1, "snapshot restore: snapshot file integrity check failed (sha256 mismatch)");
         }
       }
-      try (InputStream in = open(file, body)) {
-        BackupFormat.check(in);
+      try {
+        BackupFormat.check(file, body);
       } catch (IOException e) {
         throw new LaunchException(1, "snapshot restore: " + fileArg + ": " + e.getMessage());
       }

@@ -1,10 +1,15 @@
 package io.keel.launcher.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.api.kv.PutRequest;
+import io.keel.bbolt.BoltWriter;
+import io.keel.mvcc.MvccStore;
+import io.keel.raft.BackupFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +20,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Refusals; a restore that succeeds is covered end to end by the black-box SnapshotBackupIT. */
+/** Refusals, and what a restore writes; restores that a member then serves are covered end to end by the black-box SnapshotBackupIT. */
 class SnapshotRestoreTest {
   @TempDir Path work;
   private final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -33,20 +38,47 @@ class SnapshotRestoreTest {
         () -> SnapshotRestore.run(work, file.toString(), dir, skipHashCheck, out));
   }
 
+  /** etcd's snapshot file of a small store, as Keel's Maintenance.Snapshot makes it (without trailer). */
+  private static byte[] etcdSnapshot() throws Exception {
+    MvccStore store = new MvccStore();
+    store.put(PutRequest.of("k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)));
+    return BackupFormat.backup(store);
+  }
+
   @Test
-  void aBboltFileWithAValidTrailerIsRefusedBeforeAnythingIsWritten() throws Exception {
-    byte[] bbolt = new byte[4096];
-    bbolt[16] = (byte) 0xed; // bbolt's magic 0xED0CDAED sits in the meta page, not where Keel's starts
-    LaunchException e = refused(saved(bbolt), "dd", false);
+  void anEtcdSnapshotIsCheckedThenCopiedWithoutItsTrailer() throws Exception {
+    byte[] body = etcdSnapshot();
+    SnapshotRestore.run(work, saved(body).toString(), "dd", false, out);
+    assertArrayEquals(body, Files.readAllBytes(work.resolve("dd/restore/kv.snap")));
+  }
+
+  @Test
+  void aBboltFileThatIsNotEtcdsIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path foreign = work.resolve("foreign.bolt");
+    try (BoltWriter w = BoltWriter.create(foreign)) {
+      w.bucket("widgets").put("x".getBytes(StandardCharsets.UTF_8), "y".getBytes(StandardCharsets.UTF_8));
+      w.finish();
+    }
+    LaunchException e = refused(saved(Files.readAllBytes(foreign)), "dd", false);
     assertEquals(1, e.exitCode());
-    assertTrue(e.getMessage().contains("not a Keel backup"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("not an etcd snapshot: it has no \"key\" bucket"), e.getMessage());
+    assertFalse(Files.exists(work.resolve("dd")));
+  }
+
+  @Test
+  void aTruncatedSnapshotIsRefusedBeforeAnythingIsWritten() throws Exception {
+    byte[] body = etcdSnapshot();
+    Path file = Files.write(work.resolve("cut.db"), Arrays.copyOf(body, body.length / 2));
+    LaunchException e = refused(file, "dd", true); // a truncated file has no trailer left to check
+    assertEquals(1, e.exitCode());
+    assertTrue(e.getMessage().startsWith("snapshot restore: "), e.getMessage());
     assertFalse(Files.exists(work.resolve("dd")));
   }
 
   @Test
   void skippingTheHashCheckStillChecksTheFormat() throws Exception {
     LaunchException e = refused(Files.write(work.resolve("x.db"), new byte[2048]), "dd", true);
-    assertTrue(e.getMessage().contains("not a Keel backup"), e.getMessage());
+    assertTrue(e.getMessage().contains("neither an etcd snapshot nor a Keel backup"), e.getMessage());
     assertFalse(Files.exists(work.resolve("dd")));
   }
 

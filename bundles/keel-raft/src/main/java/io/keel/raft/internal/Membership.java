@@ -151,8 +151,12 @@ public final class Membership {
   public record State(Map<Long, Entry> members, Map<Long, Attributes> published, long clusterId,
       List<Map.Entry<Long, Integer>> alarms, List<Long> removed, List<String> retired) {}
 
-  /** The table now; the FSM thread calls it between two entries, so it is one consistent table. */
-  State state() {
+  /**
+   * The table now; the FSM thread calls it between two entries, so it is one consistent table. A
+   * backup reads it from another thread: each part is then consistent on its own, which is enough
+   * for the member table a backup carries (a restore replaces it with the new cluster's).
+   */
+  public State state() {
     return new State(new TreeMap<>(members), new TreeMap<>(published), clusterId, alarms(),
         new ArrayList<>(new java.util.TreeSet<>(removed)), new ArrayList<>(new java.util.TreeSet<>(retired)));
   }

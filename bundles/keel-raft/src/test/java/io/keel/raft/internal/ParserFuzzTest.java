@@ -40,7 +40,10 @@ class ParserFuzzTest {
   @Test
   void backupFilesRestoreOrFailWithIoException() throws IOException {
     List<byte[]> corpus = new ArrayList<>(Fuzzer.saved(SAVED.resolve("backup")));
-    corpus.add(BackupFormat.backup(SnapshotFileTest.rich(), SnapshotFileTest.authState()));
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    SnapshotFile.writeBackup(SnapshotFileTest.rich(), SnapshotFileTest.authState(), body);
+    corpus.add(java.nio.ByteBuffer.allocate(16 + body.size()).put("KEELBAK1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .putLong(body.size()).put(body.toByteArray()).array()); // a Keel backup of the builds before etcd's format
     Fuzzer.Report report = new Fuzzer("backup", input -> BackupFormat.restoreAll(new ByteArrayInputStream(input)),
         e -> e instanceof IOException, Duration.ofSeconds(10), FINDINGS)
         .run(corpus, Fuzzer.budget(Duration.ofSeconds(10)));

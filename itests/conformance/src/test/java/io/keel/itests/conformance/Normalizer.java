@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *       {@code <PEER>}, the server's scratch folder {@code <DIR>}.</li>
  *   <li>Raft and storage internals: JSON fields {@code raft_term}, {@code raftTerm},
  *       {@code raftIndex}, {@code raftAppliedIndex} (and {@code "RaftTerm" : n} of etcdctl's
- *       fields format) become {@code <RAFT>}; {@code dbSize},
+ *       fields format) become {@code <RAFT>}; {@code dbSize}, {@code totalSize} (snapshot status: the bbolt file's size),
  *       {@code dbSizeInUse} become {@code <SIZE>}; {@code hash} (hashkv) becomes {@code <HASH>}.
  *       Present-versus-absent is still compared (etcdctl omits zero fields).</li>
  *   <li>The server's release: a JSON {@code version} or {@code etcdserver} that is a release
@@ -61,7 +61,7 @@ final class Normalizer {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final Set<String> RAFT_FIELDS = Set.of("raft_term", "raftTerm", "raftIndex", "raftAppliedIndex");
-  private static final Set<String> SIZE_FIELDS = Set.of("dbSize", "dbSizeInUse");
+  private static final Set<String> SIZE_FIELDS = Set.of("dbSize", "dbSizeInUse", "totalSize");
   private static final Set<String> SORTED_ARRAYS = Set.of("leases", "keys");
   private static final Set<String> RELEASE_FIELDS = Set.of("version", "etcdserver");
   private static final Pattern RELEASE = Pattern.compile("\\d+\\.\\d+\\.\\d+");

@@ -162,11 +162,9 @@ public final class MemberStartup {
     if (!freshLog || !Files.exists(restoreFile)) {
       return false;
     }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(restoreFile))) {
-      io.keel.raft.internal.SnapshotFile.Restored restored = BackupFormat.restoreAll(in);
-      raft.seed(restored.store());
-      raft.auth().restore(restored.auth());
-    }
+    io.keel.raft.internal.SnapshotFile.Restored restored = BackupFormat.restoreAll(restoreFile);
+    raft.seed(restored.store());
+    raft.auth().restore(restored.auth());
     LOG.info("store seeded from {} revision={}", restoreFile, raft.store().currentRevision());
     return true;
   }

@@ -82,7 +82,7 @@ public final class MaintenanceOps {
   public CompletableFuture<byte[]> backup() {
     return reads.linearized().thenApply(ignored -> {
       try {
-        return BackupFormat.backup(raft.store(), raft.auth().state());
+        return BackupFormat.backup(raft.store(), raft.auth().state(), raft.membership().state(), raft.appliedIndex());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -35,10 +35,10 @@ public class KeelApplianceIT extends KeelTestSupport {
     Feature keel = featuresService.getFeature("keel");
     assertNotNull("no keel feature in the appliance's repositories", keel);
     assertTrue("keel feature is not installed", featuresService.isInstalled(keel));
-    // the keel feature's eight bundles (api, tls, mvcc, auth, bootstrap, rocksdb, raft, grpc), keel-launcher
+    // the keel feature's nine bundles (api, tls, mvcc, auth, bootstrap, rocksdb, bbolt, raft, grpc), keel-launcher
     // (its exit policy) from keel-appliance, keel-shell, keel-http, keel-console, keel-registry; keel-tls is
     // active only if its BouncyCastle bundles resolved
-    assertEquals("keel bundles: " + describeKeelComponents(), 13, keelBundles().size());
+    assertEquals("keel bundles: " + describeKeelComponents(), 14, keelBundles().size());
     assertTrue("keel-registry feature is not installed", featuresService.isInstalled(featuresService.getFeature("keel-registry")));
     assertTrue("keel-console feature is not installed", featuresService.isInstalled(featuresService.getFeature("keel-console")));
     assertTrue("keel-shell feature is not installed", featuresService.isInstalled(featuresService.getFeature("keel-shell")));

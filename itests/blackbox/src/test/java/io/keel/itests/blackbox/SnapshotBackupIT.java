@@ -117,7 +117,10 @@ class SnapshotBackupIT {
     out.put("leases", leases);
     String id = leases.strip().split("\\s+")[3];
     JsonNode ttl = ctl.run("lease", "timetolive", id, "--keys", "-w", "json").json();
-    out.put("lease " + id, ttl.get("granted-ttl") + " " + ttl.get("keys"));
+    // etcd lists a lease's keys in Go map order, which differs run to run: compare them as a set
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    ttl.get("keys").forEach(k -> keys.add(k.asText()));
+    out.put("lease " + id, ttl.get("granted-ttl") + " " + keys);
     out.put("user", answer(ctl.run("user", "get", "alice")));
     out.put("role", answer(ctl.run("role", "get", "reader")));
     out.put("users", answer(ctl.run("user", "list")));

@@ -7,15 +7,19 @@ import java.util.regex.Pattern;
 /**
  * Go's {@code time.ParseDuration} grammar, which etcd's duration flags and options use: one or more
  * decimal numbers each with a unit ({@code ns us µs ms s m h}), such as {@code 300ms}, {@code 1.5h}
- * or {@code 2h45m}; no sign, no spaces.
+ * or {@code 2h45m}; no sign, no spaces; and {@code 0} alone, as Go allows. Also what Consul's
+ * duration fields take (keel-registry).
  */
-final class GoDurations {
+public final class GoDurations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
   private GoDurations() {}
 
   /** {@code text} in milliseconds (fractions of a millisecond dropped); -1 if it is not a duration. */
-  static long millis(String text) {
+  public static long millis(String text) {
+    if (text.equals("0")) {
+      return 0;
+    }
     Matcher m = PART.matcher(text);
     BigDecimal nanos = BigDecimal.ZERO;
     int end = 0;

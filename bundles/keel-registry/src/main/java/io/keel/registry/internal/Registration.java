@@ -38,7 +38,7 @@ public final class Registration {
 
   /** A Go duration in milliseconds, -1 if it is not one. */
   public static long durationMillis(String text) {
-    return Durations.millis(text);
+    return io.keel.api.config.GoDurations.millis(text);
   }
 
   public ServiceDefinition parse(byte[] body, String node, String nodeAddress) {
@@ -202,7 +202,7 @@ public final class Registration {
     if (v.isIntegralNumber() && v.asLong() >= 0) {
       return v.asLong() / 1_000_000;
     }
-    long ms = v.isTextual() ? Durations.millis(v.asText()) : -1;
+    long ms = v.isTextual() ? io.keel.api.config.GoDurations.millis(v.asText()) : -1;
     if (ms < 0) {
       throw new BadRequest("Request decode failed: " + name + ": time: invalid duration " + v);
     }

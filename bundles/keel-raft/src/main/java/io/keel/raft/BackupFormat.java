@@ -75,6 +75,10 @@ public final class BackupFormat {
    * backup, so it also serves to check one before anything is written.
    */
   public static SnapshotFile.Restored restoreAll(Path file, long length) throws IOException {
+    return read(file, length, true);
+  }
+
+  private static SnapshotFile.Restored read(Path file, long length, boolean values) throws IOException {
     byte[] magic;
     try (InputStream in = Files.newInputStream(file)) {
       magic = in.readNBytes(MAGIC.length);
@@ -86,7 +90,7 @@ public final class BackupFormat {
     }
     try (BoltReader reader = BoltReader.open(file, length)) {
       reader.check(); // every page, also of the buckets a restore does not read (members, cluster, alarm)
-      return EtcdBackend.read(reader::bucket);
+      return EtcdBackend.read(reader::bucket, values);
     } catch (BoltFormatException e) {
       throw new IOException("neither an etcd snapshot nor a Keel backup: " + e.getMessage(), e);
     }
@@ -128,9 +132,13 @@ public final class BackupFormat {
     restore(body);
   }
 
-  /** As above, for either format: the first {@code length} bytes of {@code file}. */
+  /**
+   * As above, for either format: the first {@code length} bytes of {@code file}. An etcd snapshot's
+   * records are all decoded and checked, its values not kept, so a check needs a fraction of the
+   * heap the restored store will.
+   */
   public static void check(Path file, long length) throws IOException {
-    restoreAll(file, length);
+    read(file, length, false);
   }
 
   /** The store snapshot inside a framed backup; IOException if it is not one. */

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,20 @@ class SnapshotRestoreTest {
     LaunchException e = refused(file, "dd", false);
     assertEquals("snapshot restore: snapshot file integrity check failed (sha256 mismatch)", e.getMessage());
     assertFalse(Files.exists(work.resolve("dd")));
+  }
+
+  @Test
+  void anEmptyDataDirGivenIsLeftEmptyWhenTheFileIsRefused() throws Exception {
+    Files.createDirectories(work.resolve("dd"));
+    Path file = saved(etcdSnapshot());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 1; // the trailer: the body is a good snapshot, its hash is wrong
+    Files.write(file, bytes);
+    LaunchException e = refused(file, "dd", false);
+    assertEquals("snapshot restore: snapshot file integrity check failed (sha256 mismatch)", e.getMessage());
+    try (java.util.stream.Stream<Path> left = Files.list(work.resolve("dd"))) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 
   @Test

@@ -60,6 +60,7 @@ public final class EtcdBackend {
   static final String CLUSTER_VERSION = "3.4.0";
 
   private static final int REV_BYTES = 17;
+  private static final byte[] NO_VALUE = new byte[0];
 
   private EtcdBackend() {}
 
@@ -82,6 +83,14 @@ public final class EtcdBackend {
    * etcd's (no {@code key} bucket) or breaks etcd's invariants, so a bad file never becomes a store.
    */
   public static Restored read(Source file) throws IOException {
+    return read(file, true);
+  }
+
+  /**
+   * As {@link #read(Source)}; without {@code values} every live version's value is left empty, for
+   * a check that reads and validates every record as a restore does without holding the data.
+   */
+  public static Restored read(Source file, boolean values) throws IOException {
     BoltBucket keys = file.bucket(KEY);
     if (keys == null) {
       throw new IOException("not an etcd snapshot: it has no \"key\" bucket");
@@ -105,7 +114,7 @@ public final class EtcdBackend {
         throw new IOException("corrupt etcd snapshot: no key in the record of revision " + main + "_" + sub);
       }
       KeyValue version = tombstone ? new KeyValue(kv.key(), 0, main, 0, new byte[0], 0)
-          : new KeyValue(kv.key(), kv.createRevision(), main, kv.version(), kv.value(), kv.lease());
+          : new KeyValue(kv.key(), kv.createRevision(), main, kv.version(), values ? kv.value() : NO_VALUE, kv.lease());
       history.computeIfAbsent(kv.key(), k -> new ArrayList<>()).add(new StoredVersion(version, (int) sub));
       newest[0] = Math.max(newest[0], main);
     });

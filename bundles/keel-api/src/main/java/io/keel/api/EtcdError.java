@@ -26,7 +26,9 @@ public enum EtcdError {
 
   MEMBER_EXIST(FAILED_PRECONDITION, "etcdserver: member ID already exist"),
   PEER_URL_EXIST(FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"),
-  MEMBER_NOT_ENOUGH_STARTED(FAILED_PRECONDITION,
+  // error.go declares it FailedPrecondition, but v3rpc's map gives the server the client-side
+  // error value, which gRPC sends as Unknown: real etcd 3.4 answers a refused member remove so
+  MEMBER_NOT_ENOUGH_STARTED(UNKNOWN,
       "etcdserver: re-configuration failed due to not enough started members"),
   MEMBER_BAD_URLS(INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
   MEMBER_NOT_FOUND(NOT_FOUND, "etcdserver: member not found"),

@@ -163,13 +163,38 @@ public final class MemberChanges {
       return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
     }
     PeerId peer = PeerIds.peerId(m.peerUrls().get(0));
-    if (conf.node().listLearners().contains(peer)) {
-      return drop(m, peer, true);
+    boolean jraftLearner = conf.node().listLearners().contains(peer);
+    // a voter is one by the table, even while its new address (after a member update) is a jraft learner
+    if (m.isLearner()) {
+      return drop(m, peer, jraftLearner);
+    }
+    if (!enoughStartedWithout(id, table.members())) {
+      return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_ENOUGH_STARTED.exception());
     }
     List<PeerId> voters = conf.node().listPeers();
     return votersUp(voters).thenCompose(up -> breaksActiveQuorum(peer, voters, up)
         ? CompletableFuture.failedFuture(EtcdError.UNHEALTHY.exception())
-        : drop(m, peer, false));
+        : drop(m, peer, jraftLearner));
+  }
+
+  /**
+   * etcd's first check on removing a voter (IsReadyToRemoveVotingMember): of the other voters, the
+   * started ones (those that have published their name) must be a quorum of them. So the last voter
+   * is never removed: 0 started of 0 is below a quorum of 1.
+   */
+  static boolean enoughStartedWithout(long removed, List<Member> members) {
+    int voters = 0;
+    int started = 0;
+    for (Member m : members) {
+      if (m.isLearner() || m.id() == removed) {
+        continue;
+      }
+      voters++;
+      if (!m.name().isEmpty()) {
+        started++;
+      }
+    }
+    return started >= voters / 2 + 1;
   }
 
   private CompletableFuture<MemberChange> drop(Member m, PeerId peer, boolean jraftLearner) {
@@ -183,10 +208,12 @@ public final class MemberChanges {
     if (m == null) {
       return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_FOUND.exception());
     }
-    PeerId peer = PeerIds.peerId(m.peerUrls().get(0));
-    if (!m.isLearner() && !conf.node().listLearners().contains(peer)) {
+    if (!m.isLearner()) {
+      // a voter whose new address is still a jraft learner (after a member update) is not one
+      // either: the Reconciler promotes that address once the member runs there
       return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_LEARNER.exception());
     }
+    PeerId peer = PeerIds.peerId(m.peerUrls().get(0));
     return conf.toVoter(id, peer).thenApply(ok -> new MemberChange(table.member(id), table.members()));
   }
 

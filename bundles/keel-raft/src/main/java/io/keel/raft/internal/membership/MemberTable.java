@@ -53,7 +53,11 @@ public final class MemberTable {
     return e == null ? null : describe(id, e);
   }
 
-  /** The member jraft knows at {@code peer}, or null. */
+  /**
+   * The member jraft knows at {@code peer}, or null. This member is found at the address it runs
+   * at even after a member update recorded a new one (until it restarts there, etcd's procedure),
+   * so that it still reports itself as leader.
+   */
   public Member memberAt(PeerId peer) {
     if (peer == null || peer.isEmpty()) {
       return null;
@@ -63,7 +67,8 @@ public final class MemberTable {
         return m;
       }
     }
-    return null;
+    Node node = raft.node();
+    return node != null && peer.equals(node.getNodeId().getPeerId()) ? member(memberId) : null;
   }
 
   /** jraft's current voters and learners, as host:port (what the member table is reconciled to). */

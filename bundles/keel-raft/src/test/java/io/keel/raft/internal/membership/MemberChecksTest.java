@@ -1,7 +1,9 @@
 package io.keel.raft.internal.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
@@ -83,5 +85,17 @@ class MemberChecksTest {
     assertEquals(false, MemberChanges.breaksActiveQuorum(a, List.of(a, b, c, d, e), List.of(a, b, c, d)));
     // two down of five: removing an up one leaves 2 of 4 up, short of 3
     assertEquals(true, MemberChanges.breaksActiveQuorum(a, List.of(a, b, c, d, e), List.of(a, b, c)));
+  }
+
+  @Test
+  void theOtherStartedVotersMustBeAQuorumOfTheOtherVoters() {
+    Member solo = new Member(1, "a", List.of("http://10.0.0.1:2380"), List.of(), false);
+    assertFalse(MemberChanges.enoughStartedWithout(1, List.of(solo)), "the last voter is never removed");
+    Member learner = new Member(9, "", List.of("http://10.0.0.9:2380"), List.of(), true);
+    assertTrue(MemberChanges.enoughStartedWithout(9, List.of(solo, learner)), "a learner does not count");
+    Member unstarted = new Member(3, "", List.of("http://10.0.0.3:2380"), List.of(), false);
+    assertTrue(MemberChanges.enoughStartedWithout(3, List.of(CLUSTER.get(0), CLUSTER.get(1), unstarted)));
+    // of the two others only one has started: one is below a quorum of two
+    assertFalse(MemberChanges.enoughStartedWithout(2, List.of(CLUSTER.get(0), CLUSTER.get(1), unstarted)));
   }
 }

@@ -1,11 +1,11 @@
 package io.keel.grpc.internal;
 
+import static io.keel.grpc.internal.FuzzedRequests.b;
+import static io.keel.grpc.internal.FuzzedRequests.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageLite;
 import io.etcd.jetcd.api.AlarmMember;
 import io.etcd.jetcd.api.AlarmRequest;
 import io.etcd.jetcd.api.AlarmType;
@@ -96,18 +96,6 @@ class GrpcAdminFuzzTest {
     node.close();
   }
 
-  private static byte[] input(int rpc, MessageLite request) {
-    byte[] body = request.toByteArray();
-    byte[] in = new byte[body.length + 1];
-    in[0] = (byte) rpc;
-    System.arraycopy(body, 0, in, 1, body.length);
-    return in;
-  }
-
-  private static ByteString b(String s) {
-    return ByteString.copyFromUtf8(s);
-  }
-
   private static <S extends AbstractBlockingStub<S>> S deadline(S stub) {
     return stub.withDeadlineAfter(5, TimeUnit.SECONDS);
   }
@@ -182,20 +170,6 @@ class GrpcAdminFuzzTest {
 
   private static final Pattern LOOPBACK_URL = Pattern.compile("https?://127\\.0\\.0\\.1:[0-9]{1,5}");
 
-  /** A refusal is fine unless it is a hang, an internal error, or a Java exception showing through. */
-  private static boolean clean(Throwable e) {
-    if (e instanceof InvalidProtocolBufferException) {
-      return true;
-    }
-    if (!(e instanceof StatusRuntimeException s)) {
-      return false;
-    }
-    Status.Code code = s.getStatus().getCode();
-    String text = String.valueOf(s.getStatus().getDescription());
-    return code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.INTERNAL && code != Status.Code.UNAVAILABLE
-        && !text.contains("Exception") && !text.contains("java.");
-  }
-
   private static List<byte[]> seeds() {
     List<byte[]> c = new ArrayList<>(Fuzzer.saved(SAVED));
     c.add(input(0, AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(memberId)
@@ -235,7 +209,7 @@ class GrpcAdminFuzzTest {
 
   @Test
   void everyRequestGetsAnAnswerOrEtcdsRefusalAndTheMemberServesOn() {
-    Fuzzer.Report report = new Fuzzer("grpc-admin", GrpcAdminFuzzTest::send, GrpcAdminFuzzTest::clean,
+    Fuzzer.Report report = new Fuzzer("grpc-admin", GrpcAdminFuzzTest::send, FuzzedRequests::clean,
         Duration.ofSeconds(10), Path.of("target/fuzz-findings")).run(seeds(), Fuzzer.budget(Duration.ofSeconds(15)));
     System.out.println(report);
     assertTrue(report.findings().isEmpty(), report.toString());

@@ -1,11 +1,11 @@
 package io.keel.grpc.internal;
 
+import static io.keel.grpc.internal.FuzzedRequests.b;
+import static io.keel.grpc.internal.FuzzedRequests.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageLite;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -21,7 +21,6 @@ import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keel.testsupport.fuzz.Fuzzer;
 import java.nio.file.Path;
@@ -56,18 +55,6 @@ class GrpcRequestFuzzTest {
     node.close();
   }
 
-  private static byte[] input(int rpc, MessageLite request) {
-    byte[] body = request.toByteArray();
-    byte[] in = new byte[body.length + 1];
-    in[0] = (byte) rpc;
-    System.arraycopy(body, 0, in, 1, body.length);
-    return in;
-  }
-
-  private static ByteString b(String s) {
-    return ByteString.copyFromUtf8(s);
-  }
-
   private static final int RPCS = 10;
 
   /** Sends one input's request; StatusRuntimeException is the member's answer. */
@@ -93,20 +80,6 @@ class GrpcRequestFuzzTest {
     }
   }
 
-  /** A refusal is fine unless it is a hang, an internal error, or a Java exception showing through. */
-  private static boolean clean(Throwable e) {
-    if (e instanceof InvalidProtocolBufferException) {
-      return true;
-    }
-    if (!(e instanceof StatusRuntimeException s)) {
-      return false;
-    }
-    Status.Code code = s.getStatus().getCode();
-    String text = String.valueOf(s.getStatus().getDescription());
-    return code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.INTERNAL && code != Status.Code.UNAVAILABLE
-        && !text.contains("Exception") && !text.contains("java.");
-  }
-
   @Test
   void everyRequestGetsAnAnswerOrEtcdsRefusalAndTheMemberServesOn() {
     List<byte[]> corpus = new ArrayList<>(Fuzzer.saved(SAVED));
@@ -130,7 +103,7 @@ class GrpcRequestFuzzTest {
     corpus.add(input(7, LeaseTimeToLiveRequest.newBuilder().setID(77).setKeys(true).build()));
     corpus.add(input(8, LeaseLeasesRequest.newBuilder().build()));
     corpus.add(input(9, HashKVRequest.newBuilder().setRevision(1).build()));
-    Fuzzer.Report report = new Fuzzer("grpc", GrpcRequestFuzzTest::send, GrpcRequestFuzzTest::clean,
+    Fuzzer.Report report = new Fuzzer("grpc", GrpcRequestFuzzTest::send, FuzzedRequests::clean,
         Duration.ofSeconds(10), Path.of("target/fuzz-findings")).run(corpus, Fuzzer.budget(Duration.ofSeconds(15)));
     System.out.println(report);
     assertTrue(report.findings().isEmpty(), report.toString());

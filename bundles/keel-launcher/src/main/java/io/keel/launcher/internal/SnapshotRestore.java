@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * is refused here rather than by a member that would then never serve. DIR gets {@code
  * restore/kv.snap}: the backup without the trailer.
  *
- * <p>Two threads share the work, as etcdctl's restore is I/O and this one mostly CPU: one copies
+ * <p>Two threads share the work, the copy being mostly I/O and the check mostly CPU: one copies
  * the file to {@code restore/kv.snap.part}, hashing what it copies, while the caller's checks the
  * backup; only when both have passed does the copy become {@code kv.snap}. On any failure the
  * partial copy, and DIR if this made it, are removed.
@@ -70,12 +70,13 @@ final class SnapshotRestore {
     boolean made = !Files.isDirectory(dir);
     Path target = dir.resolve("restore").resolve("kv.snap");
     Path part = target.resolveSibling("kv.snap.part");
+    long length = body;
+    FutureTask<Boolean> copy = new FutureTask<>(() -> copyHashing(file, length, part, !skipHashCheck));
+    Thread copier = null;
     boolean restored = false;
     try {
       Files.createDirectories(target.getParent());
-      long length = body;
-      FutureTask<Boolean> copy = new FutureTask<>(() -> copyHashing(file, length, part, !skipHashCheck));
-      Thread copier = new Thread(copy, "keel-restore-copy");
+      copier = new Thread(copy, "keel-restore-copy");
       copier.setDaemon(true);
       copier.start();
       IOException unreadable = null;
@@ -97,6 +98,9 @@ final class SnapshotRestore {
       throw new LaunchException(1, "snapshot restore: cannot restore into " + dirArg + ": " + e.getMessage());
     } finally {
       if (!restored) {
+        if (copier != null) {
+          awaitQuietly(copy);
+        }
         removeQuietly(part, target.getParent(), made ? dir : null);
       }
     }
@@ -156,6 +160,17 @@ final class SnapshotRestore {
         n = in.read(trailer, length + trailer.position());
       }
       return !trailer.hasRemaining() && Arrays.equals(sha256.digest(), trailer.array());
+    }
+  }
+
+  /** Waits for the copy to end however it ends, so that nothing writes the partial copy after it is removed. */
+  private static void awaitQuietly(FutureTask<Boolean> copy) {
+    try {
+      copy.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // its outcome is already reported, or does not matter beside the error being reported
     }
   }
 

@@ -6,6 +6,7 @@ import com.alipay.remoting.ProtocolManager;
 import com.alipay.remoting.rpc.protocol.RpcProtocol;
 import com.alipay.remoting.rpc.protocol.RpcProtocolV2;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.Timer;
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * uninstalled; a start in the same class loader cancels that wait. Reached by reflection because
  * the libraries keep these private; if a version moves one, one WARN line says so and nothing
  * else changes.
+ *
+ * <p>Netty ends an event loop group on its {@link GlobalEventExecutor}, whose thread it starts on
+ * demand: if that code first runs after the framework has discarded this revision's wiring, the
+ * classes it needs can no longer be loaded, Netty logs the NoClassDefFoundError, and the log
+ * service's buffer of recent entries then holds the whole old revision through that error's stack
+ * trace. So start runs one empty task there, which loads them while they can be.
  */
 public final class JraftStatics implements BundleActivator {
   private static final Logger LOG = LoggerFactory.getLogger(JraftStatics.class);
@@ -46,6 +53,7 @@ public final class JraftStatics implements BundleActivator {
 
   @Override
   public void start(BundleContext context) {
+    GlobalEventExecutor.INSTANCE.execute(() -> { });
     Release waiting = pending;
     if (waiting != null) {
       waiting.cancel(); // restarted in the same class loader: its statics stay in use

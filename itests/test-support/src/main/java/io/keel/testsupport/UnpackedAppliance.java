@@ -65,7 +65,8 @@ public final class UnpackedAppliance {
     }
   }
 
-  private static void deleteTree(Path root) {
+  /** Deletes {@code root} and everything under it (nothing if it does not exist). */
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

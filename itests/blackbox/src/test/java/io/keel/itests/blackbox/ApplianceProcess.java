@@ -438,6 +438,14 @@ public final class ApplianceProcess implements AutoCloseable {
     return clientPort;
   }
 
+  /** Deletes the member's data directory (a stopped member: the next start is a new member). */
+  public void wipeDataDir() {
+    if (isAlive()) {
+      throw new IllegalStateException("the member runs: stop it before wiping its data dir");
+    }
+    io.keel.testsupport.UnpackedAppliance.deleteTree(dataDir);
+  }
+
   public Path dataDir() {
     return dataDir;
   }

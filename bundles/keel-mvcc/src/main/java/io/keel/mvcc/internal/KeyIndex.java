@@ -29,6 +29,12 @@ import java.util.Arrays;
  *   <li>growing and compacting build a whole new {@link Versions} and publish it with one volatile
  *       write, so a reader always sees one consistent (array, size) pair.</li>
  * </ul>
+ *
+ * <p>Memory: most keys of a large store have one version, put outside a multi-operation txn (sub-revision
+ * 0). Such a key holds that {@link KeyValue} itself instead of a {@link Versions} with its two arrays
+ * (72 bytes less per key); its second version, or a first one with a sub-revision, moves it to a
+ * {@link Versions}, and a compaction that leaves one such version moves it back. Each change of form
+ * is one volatile write of {@code state}, like the growing above.
  */
 final class KeyIndex {
 
@@ -48,11 +54,11 @@ final class KeyIndex {
   }
 
   private final byte[] key;
-  private volatile Versions versions;
+  /** No version (null), the only version when its sub-revision is 0 (a KeyValue), or {@link Versions}. */
+  private volatile Object state;
 
   KeyIndex(byte[] key) {
     this.key = key;
-    this.versions = new Versions(new KeyValue[1], new int[1], 0);
   }
 
   byte[] key() {
@@ -75,7 +81,11 @@ final class KeyIndex {
 
   /** The key as of {@code revision}: its last version with main revision <= it, or null if absent or deleted. */
   KeyValue liveAt(long revision) {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      KeyValue only = (KeyValue) s;
+      return only == null || only.modRevision() > revision || isTombstone(only) ? null : only;
+    }
     int n = v.size;
     int i = lastAtOrBelow(v.kvs, n, revision);
     if (i < 0) {
@@ -86,17 +96,21 @@ final class KeyIndex {
   }
 
   boolean isEmpty() {
-    return versions.size == 0;
+    return size() == 0;
   }
 
   /** How many versions are retained. */
   int size() {
-    return versions.size;
+    Object s = state;
+    return s instanceof Versions v ? v.size : s == null ? 0 : 1;
   }
 
   /** The newest retained version (live or tombstone), or null if none. */
   KeyValue newest() {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      return (KeyValue) s;
+    }
     int n = v.size;
     return n == 0 ? null : v.kvs[n - 1];
   }
@@ -107,7 +121,15 @@ final class KeyIndex {
    * slot is live (after a compaction the oldest retained change may have lost its predecessor).
    */
   void changesBetween(long from, long to, java.util.List<Change> out) {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      KeyValue only = (KeyValue) s;
+      if (only != null && only.modRevision() >= from && only.modRevision() <= to) {
+        out.add(new Change(only.modRevision(), 0, new io.keel.api.watch.Event(isTombstone(only)
+            ? io.keel.api.watch.Event.Type.DELETE : io.keel.api.watch.Event.Type.PUT, only, null)));
+      }
+      return;
+    }
     int n = v.size;
     for (int i = 0; i < n; i++) {
       KeyValue kv = v.kvs[i];
@@ -130,15 +152,25 @@ final class KeyIndex {
 
   /** Appends a newer version. Writer only; its (main, sub) must exceed every stored one. */
   void append(KeyValue kv, int sub) {
-    Versions v = versions;
+    Object s = state;
+    if (s == null) {
+      state = sub == 0 ? kv : new Versions(new KeyValue[] {kv}, new int[] {sub}, 1);
+      return;
+    }
+    if (!(s instanceof Versions v)) {
+      KeyValue only = (KeyValue) s;
+      checkAfter(only, 0, kv, sub);
+      KeyValue[] kvs = new KeyValue[4];
+      int[] subs = new int[4];
+      kvs[0] = only;
+      kvs[1] = kv;
+      subs[1] = sub;
+      state = new Versions(kvs, subs, 2);
+      return;
+    }
     int n = v.size;
     if (n > 0) {
-      KeyValue last = v.kvs[n - 1];
-      if (last.modRevision() > kv.modRevision()
-          || (last.modRevision() == kv.modRevision() && v.subs[n - 1] >= sub)) {
-        throw new IllegalStateException("revision " + kv.modRevision() + "." + sub + " not after "
-            + last.modRevision() + "." + v.subs[n - 1]);
-      }
+      checkAfter(v.kvs[n - 1], v.subs[n - 1], kv, sub);
     }
     if (n < v.kvs.length) {
       v.kvs[n] = kv;
@@ -151,7 +183,14 @@ final class KeyIndex {
     int[] subs = Arrays.copyOf(v.subs, cap);
     kvs[n] = kv;
     subs[n] = sub;
-    versions = new Versions(kvs, subs, n + 1);
+    state = new Versions(kvs, subs, n + 1);
+  }
+
+  private static void checkAfter(KeyValue last, int lastSub, KeyValue kv, int sub) {
+    if (last.modRevision() > kv.modRevision() || (last.modRevision() == kv.modRevision() && lastSub >= sub)) {
+      throw new IllegalStateException("revision " + kv.modRevision() + "." + sub + " not after "
+          + last.modRevision() + "." + lastSub);
+    }
   }
 
   /**
@@ -159,7 +198,15 @@ final class KeyIndex {
    * back, never yet published). Returns its footprint.
    */
   long dropLast(long revision) {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      KeyValue only = (KeyValue) s;
+      if (only == null || only.modRevision() != revision) {
+        throw new IllegalStateException("rollback of revision " + revision + " found no such version");
+      }
+      state = null; // no reader saw it: its revision was never published
+      return footprint(only);
+    }
     int n = v.size;
     if (n == 0 || v.kvs[n - 1].modRevision() != revision) {
       throw new IllegalStateException("rollback of revision " + revision + " found no such version");
@@ -175,7 +222,15 @@ final class KeyIndex {
    * is empty afterwards if nothing newer remains.
    */
   long compact(long revision) {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      KeyValue only = (KeyValue) s;
+      if (only == null || only.modRevision() > revision || !isTombstone(only)) {
+        return 0;
+      }
+      state = null;
+      return footprint(only);
+    }
     int n = v.size;
     int i = lastAtOrBelow(v.kvs, n, revision);
     if (i < 0) {
@@ -190,9 +245,13 @@ final class KeyIndex {
       bytes += footprint(v.kvs[j]);
     }
     int keep = n - from;
-    KeyValue[] kvs = Arrays.copyOfRange(v.kvs, from, from + Math.max(1, keep));
-    int[] subs = Arrays.copyOfRange(v.subs, from, from + Math.max(1, keep));
-    versions = new Versions(kvs, subs, keep);
+    if (keep == 0) {
+      state = null;
+    } else if (keep == 1 && v.subs[from] == 0) {
+      state = v.kvs[from];
+    } else {
+      state = new Versions(Arrays.copyOfRange(v.kvs, from, n), Arrays.copyOfRange(v.subs, from, n), keep);
+    }
     return bytes;
   }
 
@@ -203,7 +262,13 @@ final class KeyIndex {
 
   /** Visits the retained versions oldest first. */
   <E extends Exception> void forEach(VersionVisitor<E> visitor) throws E {
-    Versions v = versions;
+    Object s = state;
+    if (!(s instanceof Versions v)) {
+      if (s != null) {
+        visitor.visit((KeyValue) s, 0);
+      }
+      return;
+    }
     int n = v.size;
     for (int i = 0; i < n; i++) {
       visitor.visit(v.kvs[i], v.subs[i]);

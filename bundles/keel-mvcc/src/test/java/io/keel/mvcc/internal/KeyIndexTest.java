@@ -92,4 +92,61 @@ class KeyIndexTest {
     ki.append(KeyIndex.tombstone(KEY, 4), 1);
     assertTrue(ki.liveAt(4) == null);
   }
+
+  @Test
+  void aOneVersionKeyChangesFormAndKeepsItsSubRevisions() {
+    KeyIndex ki = new KeyIndex(KEY);
+    assertTrue(ki.isEmpty());
+    ki.append(put(3, 3, 1), 0); // the one-version form
+    assertEquals(1, ki.size());
+    assertEquals(3, ki.liveAt(3).modRevision());
+    assertNull(ki.liveAt(2));
+    List<KeyIndex.Change> changes = new ArrayList<>();
+    ki.changesBetween(1, 10, changes);
+    assertEquals(1, changes.size());
+    assertEquals(3, changes.get(0).revision());
+    assertEquals(io.keel.api.watch.Event.Type.PUT, changes.get(0).event().type());
+    assertNull(changes.get(0).event().prevKv());
+    changes.clear();
+    ki.changesBetween(4, 10, changes);
+    assertEquals(List.of(), changes);
+
+    assertEquals(KEY.length + KeyIndex.VERSION_OVERHEAD_BYTES, ki.dropLast(3));
+    assertTrue(ki.isEmpty());
+    assertThrows(IllegalStateException.class, () -> ki.dropLast(3));
+
+    ki.append(put(3, 3, 1), 2); // a first version with a sub-revision keeps it
+    ki.append(put(3, 5, 2), 0);
+    assertEquals("3.2 5.0", specWithSubs(ki));
+    assertThrows(IllegalStateException.class, () -> ki.append(put(3, 5, 3), 0));
+    ki.compact(5); // one version of sub-revision 0 left: the one-version form again
+    assertEquals("5.0", specWithSubs(ki));
+    assertEquals(5, ki.newest().modRevision());
+    assertThrows(IllegalStateException.class, () -> ki.append(KeyIndex.tombstone(KEY, 5), 0));
+    ki.append(KeyIndex.tombstone(KEY, 7), 1);
+    assertEquals("5.0 7d.1", specWithSubs(ki));
+    ki.changesBetween(7, 7, changes);
+    assertEquals(io.keel.api.watch.Event.Type.DELETE, changes.get(0).event().type());
+    assertEquals(5, changes.get(0).event().prevKv().modRevision());
+    ki.compact(7);
+    assertTrue(ki.isEmpty());
+    assertNull(ki.newest());
+
+    ki.append(KeyIndex.tombstone(KEY, 9), 0); // a lone tombstone in the one-version form
+    assertNull(ki.liveAt(9));
+    assertEquals(0, ki.compact(8));
+    assertEquals("9d.0", specWithSubs(ki));
+    assertEquals(KEY.length + KeyIndex.VERSION_OVERHEAD_BYTES, ki.compact(9));
+    assertTrue(ki.isEmpty());
+  }
+
+  private static KeyValue put(long create, long mod, long version) {
+    return new KeyValue(KEY, create, mod, version, new byte[0], 0);
+  }
+
+  private static String specWithSubs(KeyIndex ki) {
+    List<String> out = new ArrayList<>();
+    ki.forEach((kv, sub) -> out.add(kv.modRevision() + (KeyIndex.isTombstone(kv) ? "d" : "") + "." + sub));
+    return String.join(" ", out);
+  }
 }

@@ -153,8 +153,12 @@ public final class BackupFormat {
     if (length < 0 || length > Integer.MAX_VALUE) {
       throw new IOException("bad backup length " + length);
     }
-    byte[] state = new byte[(int) length];
-    d.readFully(state);
+    // read as it arrives rather than allocated up front: a damaged length (up to 2 GB) in a short
+    // file must not make the check allocate that much before it finds the file short
+    byte[] state = d.readNBytes((int) length);
+    if (state.length != length) {
+      throw new IOException("backup truncated: " + state.length + " of " + length + " bytes");
+    }
     return new ByteArrayInputStream(state);
   }
 }

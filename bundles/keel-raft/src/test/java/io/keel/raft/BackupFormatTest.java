@@ -88,4 +88,13 @@ class BackupFormatTest {
     byte[] framed = BackupFormat.frame(b("KEELSNAPgarbage"));
     assertThrows(IOException.class, () -> BackupFormat.restore(new ByteArrayInputStream(framed)));
   }
+
+  /** Found by the fuzzer: a short file whose frame declares 2 GB was read into a 2 GB array first. */
+  @Test
+  void aShortKeelBackupIsRefusedAsTruncatedWithoutReadingItsDeclaredLength() {
+    byte[] input = java.nio.ByteBuffer.allocate(24).put(BackupFormat.MAGIC).putLong(0x7d00010eL)
+        .put(b("KEELSNAP")).array();
+    IOException e = assertThrows(IOException.class, () -> BackupFormat.restore(new ByteArrayInputStream(input)));
+    assertEquals("backup truncated: 8 of 2097152270 bytes", e.getMessage());
+  }
 }

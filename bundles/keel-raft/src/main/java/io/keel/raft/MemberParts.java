@@ -68,7 +68,7 @@ final class MemberParts {
     this.auth = new io.keel.raft.internal.auth.AuthRequests(raft.auth(), proposer, reads, config.bcryptCost());
     this.leases = new LeaseGateway(raft.lessor(), proposer::propose,
         new RaftLeadership(raft, s::forwarding, reads::linearized));
-    this.changes = new MemberChanges(table, raft, proposer, s.forwarding(), config.initialClusterToken(),
+    this.changes = new MemberChanges(table, raft, proposer, s.forwarding(),
         config.electionTimeoutMs());
     this.reconciler = new Reconciler(raft, changes);
     this.transfer = new LeaderTransfer(raft, table, memberId, s.background(),

@@ -24,6 +24,18 @@ public final class MemberIds {
     return first8(sha1(joined.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * The ID of a member added to a running cluster, as etcd's MemberAdd makes it: SHA-1 over its
+   * sorted peer URLs followed by the time in Unix seconds (no cluster token). The time makes a
+   * member removed and added again with the same URLs a new member: its old ID stays removed.
+   */
+  public static long addedMemberId(List<URI> peerUrls, long unixSeconds) {
+    StringBuilder joined = new StringBuilder();
+    peerUrls.stream().map(URI::toString).sorted().forEach(joined::append);
+    joined.append(unixSeconds);
+    return first8(sha1(joined.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
   public static long clusterId(Collection<Long> memberIds) {
     // etcd sorts member IDs as unsigned 64-bit numbers
     List<Long> sorted = memberIds.stream().sorted(Long::compareUnsigned).toList();

@@ -29,4 +29,15 @@ class MemberIdsTest {
     org.junit.jupiter.api.Assertions.assertNotEquals(MemberIds.memberId(List.of(a), "one"),
         MemberIds.memberId(List.of(a), "two"));
   }
+
+  @Test
+  void aMemberAddedAtRuntimeGetsEtcdsIdOfItsUrlsAndTheTime() {
+    // etcd's NewMember("", urls, "", &now): SHA-1 over the sorted URLs, then the Unix seconds
+    URI a = URI.create("http://10.0.0.1:2380");
+    URI b = URI.create("http://10.0.0.2:2380");
+    long id = io.keel.api.bootstrap.MemberIds.addedMemberId(List.of(b, a), 1_700_000_000L);
+    assertEquals("110e931718b7c063", String.format("%016x", id));
+    org.junit.jupiter.api.Assertions.assertNotEquals(id,
+        io.keel.api.bootstrap.MemberIds.addedMemberId(List.of(a, b), 1_700_000_001L), "added again later: a new ID");
+  }
 }

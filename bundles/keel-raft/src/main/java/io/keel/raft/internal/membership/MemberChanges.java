@@ -5,10 +5,10 @@ import io.keel.api.EtcdError;
 import io.keel.api.EtcdException;
 import io.keel.api.Member;
 import io.keel.api.MemberChange;
+import io.keel.api.bootstrap.MemberIds;
 import io.keel.raft.internal.Command;
 import io.keel.raft.internal.CommandCodec;
 import io.keel.raft.internal.Forwarding;
-import io.keel.raft.internal.MemberIds;
 import io.keel.raft.internal.RaftAccess;
 import io.keel.raft.internal.propose.Proposer;
 import java.net.URI;
@@ -32,20 +32,18 @@ public final class MemberChanges {
   private final ConfChanges conf;
   private final Proposer proposer;
   private final Forwarding forwarding;
-  private final String clusterToken;
   /** How long a removal's liveness probe waits for each voter's answer. */
   private final long probeMs;
   /** Changes asked for by users that are still running here; the reconcile pass waits for them. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   public MemberChanges(MemberTable table, RaftAccess raft, Proposer proposer,
-      Forwarding forwarding, String clusterToken, long probeMs) {
+      Forwarding forwarding, long probeMs) {
     this.table = table;
     this.probeMs = probeMs;
     this.conf = new ConfChanges(raft);
     this.proposer = proposer;
     this.forwarding = forwarding;
-    this.clusterToken = clusterToken;
   }
 
   /** Whether a change is running on this member (as leader). */
@@ -104,11 +102,24 @@ public final class MemberChanges {
 
   private CompletableFuture<MemberChange> addHere(List<String> peerUrls, boolean isLearner) {
     List<URI> urls = checkAdd(table.members(), peerUrls, isLearner);
-    long id = MemberIds.memberId(urls, clusterToken);
+    long id = newMemberId(urls);
     PeerId peer = PeerIds.peerId(urls.get(0));
     return conf.record(new Command.MemberAdd(id, List.copyOf(peerUrls), isLearner))
         .thenCompose(r -> conf.addLearner(peer))
         .thenApply(ok -> new MemberChange(table.member(id), table.members()));
+  }
+
+  /**
+   * etcd's ID for an added member (its URLs and the time), moved on a second while that ID is in the
+   * table or was removed: a member removed and added again within one second still gets a new ID.
+   */
+  private long newMemberId(List<URI> urls) {
+    long second = System.currentTimeMillis() / 1000;
+    long id = MemberIds.addedMemberId(urls, second);
+    while (table.member(id) != null || table.isRemoved(id)) {
+      id = MemberIds.addedMemberId(urls, ++second);
+    }
+    return id;
   }
 
   /**

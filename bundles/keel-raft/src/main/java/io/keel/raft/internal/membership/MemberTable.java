@@ -47,6 +47,11 @@ public final class MemberTable {
         : new Member(id, a.name(), entry.peerUrls(), a.clientUrls(), entry.learner());
   }
 
+  /** Whether the member with this ID was removed (an ID is never used again once removed). */
+  public boolean isRemoved(long id) {
+    return raft.membership().isRemoved(id);
+  }
+
   /** The member with this ID, or null. */
   public Member member(long id) {
     Membership.Entry e = raft.membership().member(id);

@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * {@link #INTERVAL_MS} the leader looks for peers jraft does not count alive (no answer within its
  * leader lease) that do answer a ping on a connection of their own; after {@link #STRIKES} such passes
  * in a row it closes the raft client's connections to that peer, and the next heartbeat dials anew.
+ *
+ * <p>A member without a leader needs its own raft connections too, to win an election: seen in CI,
+ * the member with the longest log could not reach the only other one up (its pool for that peer
+ * stalled the same way), refused that member's votes as it must, and no leader was ever elected.
+ * So while there is no leader, the same passes look at the peers of the configuration the raft
+ * client holds no connection to.
  */
 public final class StalledLinks {
   static final long INTERVAL_MS = 2_000;
@@ -34,19 +40,21 @@ public final class StalledLinks {
   private final Supplier<Node> node;
   private final BiFunction<PeerId, Long, CompletableFuture<Long>> ping;
   private final java.util.function.BiConsumer<Node, PeerId> reset;
+  private final java.util.function.Function<Node, List<PeerId>> unconnected;
   private final Map<PeerId, Integer> strikes = new ConcurrentHashMap<>();
 
   StalledLinks(Supplier<Node> node, BiFunction<PeerId, Long, CompletableFuture<Long>> ping,
-      java.util.function.BiConsumer<Node, PeerId> reset) {
+      java.util.function.BiConsumer<Node, PeerId> reset, java.util.function.Function<Node, List<PeerId>> unconnected) {
     this.node = node;
     this.ping = ping;
     this.reset = reset;
+    this.unconnected = unconnected;
   }
 
   /** Watches on {@code timer} (stops with it); {@code ping} answers over a connection of its own. */
   public static void start(ScheduledExecutorService timer, Supplier<Node> node,
       BiFunction<PeerId, Long, CompletableFuture<Long>> ping) {
-    StalledLinks s = new StalledLinks(node, ping, StalledLinks::reset);
+    StalledLinks s = new StalledLinks(node, ping, StalledLinks::reset, StalledLinks::unconnected);
     timer.scheduleWithFixedDelay(() -> {
       try {
         s.pass();
@@ -58,15 +66,19 @@ public final class StalledLinks {
 
   void pass() {
     Node n = node.get();
-    if (n == null || !n.isLeader()) {
+    List<PeerId> unreached;
+    if (n != null && n.isLeader()) {
+      unreached = new ArrayList<>(n.listPeers());
+      unreached.addAll(n.listLearners());
+      unreached.remove(n.getLeaderId());
+      unreached.removeAll(n.listAlivePeers());
+      unreached.removeAll(n.listAliveLearners());
+    } else if (n != null && (n.getLeaderId() == null || n.getLeaderId().isEmpty())) {
+      unreached = unconnected.apply(n);
+    } else {
       strikes.clear();
       return;
     }
-    List<PeerId> unreached = new ArrayList<>(n.listPeers());
-    unreached.addAll(n.listLearners());
-    unreached.remove(n.getLeaderId());
-    unreached.removeAll(n.listAlivePeers());
-    unreached.removeAll(n.listAliveLearners());
     strikes.keySet().retainAll(unreached);
     for (PeerId p : unreached) {
       ping.apply(p, INTERVAL_MS / 2).whenComplete((nanos, error) -> {
@@ -80,9 +92,21 @@ public final class StalledLinks {
     }
   }
 
+  /** The peers of the configuration, other than this member, its raft client holds no connection to. */
+  private static List<PeerId> unconnected(Node n) {
+    AbstractClientService client = (AbstractClientService) ((NodeImpl) n).getRpcService();
+    List<PeerId> out = new ArrayList<>();
+    for (PeerId p : ((NodeImpl) n).getCurrentConf().listPeers()) {
+      if (!p.equals(n.getNodeId().getPeerId()) && !client.isConnected(p.getEndpoint())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
   private static void reset(Node n, PeerId p) {
-    LOG.warn("replication to {} has had no answer for {} s while it answers pings; closing the raft client's "
-        + "connections to it so that the next heartbeat dials anew", p, STRIKES * INTERVAL_MS / 1000);
+    LOG.warn("the raft link to {} has had no answer for {} s while it answers pings; closing the raft client's "
+        + "connections to it so that the next request dials anew", p, STRIKES * INTERVAL_MS / 1000);
     ((AbstractClientService) ((NodeImpl) n).getRpcService()).getRpcClient().closeConnection(p.getEndpoint());
   }
 }

@@ -15,13 +15,14 @@ class StalledLinksTest {
   private final PeerId b = PeerId.parsePeer("127.0.0.1:2");
   private final PeerId c = PeerId.parsePeer("127.0.0.1:3");
   private boolean leader = true;
+  private PeerId leaderId = a;
 
   /** A leader {@code a} of a, b, c that jraft sees answering from a and b only. */
   private Node node() {
     return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class}, (p, m, args) ->
         switch (m.getName()) {
           case "isLeader" -> leader;
-          case "getLeaderId" -> a;
+          case "getLeaderId" -> leaderId;
           case "listPeers" -> List.of(a, b, c);
           case "listAlivePeers" -> List.of(a, b);
           case "listLearners", "listAliveLearners" -> List.of();
@@ -36,7 +37,7 @@ class StalledLinksTest {
     StalledLinks s = new StalledLinks(this::node, (p, wait) -> {
       pinged.add(p);
       return CompletableFuture.completedFuture(1L);
-    }, (n, p) -> reset.add(p));
+    }, (n, p) -> reset.add(p), n -> List.of(b));
     s.pass();
     s.pass();
     assertEquals(List.of(), reset, "two passes are not enough");
@@ -49,17 +50,31 @@ class StalledLinksTest {
   void aPeerThatIsDownIsLeftAloneAndAFollowerDoesNothing() {
     List<PeerId> reset = new ArrayList<>();
     StalledLinks s = new StalledLinks(this::node,
-        (p, wait) -> CompletableFuture.failedFuture(new java.io.IOException("refused")), (n, p) -> reset.add(p));
+        (p, wait) -> CompletableFuture.failedFuture(new java.io.IOException("refused")), (n, p) -> reset.add(p), n -> List.of(b));
     for (int i = 0; i < 5; i++) {
       s.pass();
     }
     assertEquals(List.of(), reset);
     leader = false;
     StalledLinks follower = new StalledLinks(this::node, (p, wait) -> CompletableFuture.completedFuture(1L),
-        (n, p) -> reset.add(p));
+        (n, p) -> reset.add(p), n -> List.of(b));
     for (int i = 0; i < 5; i++) {
       follower.pass();
     }
     assertEquals(List.of(), reset);
+  }
+
+  @Test
+  void withoutALeaderAPeerWithoutARaftConnectionThatAnswersPingsIsResetAfterThreePasses() {
+    leader = false;
+    leaderId = PeerId.emptyPeer();
+    List<PeerId> reset = new ArrayList<>();
+    StalledLinks s = new StalledLinks(this::node, (p, wait) -> CompletableFuture.completedFuture(1L),
+        (n, p) -> reset.add(p), n -> List.of(b));
+    s.pass();
+    s.pass();
+    assertEquals(List.of(), reset, "two passes are not enough");
+    s.pass();
+    assertEquals(List.of(b), reset, "the peer the raft client has no connection to");
   }
 }

@@ -18,10 +18,7 @@ public final class MemberIds {
   private MemberIds() {}
 
   public static long memberId(List<URI> peerUrls, String clusterToken) {
-    StringBuilder joined = new StringBuilder();
-    peerUrls.stream().map(URI::toString).sorted().forEach(joined::append);
-    joined.append(clusterToken);
-    return first8(sha1(joined.toString().getBytes(StandardCharsets.UTF_8)));
+    return idOf(peerUrls, clusterToken);
   }
 
   /**
@@ -30,9 +27,14 @@ public final class MemberIds {
    * member removed and added again with the same URLs a new member: its old ID stays removed.
    */
   public static long addedMemberId(List<URI> peerUrls, long unixSeconds) {
+    return idOf(peerUrls, Long.toString(unixSeconds));
+  }
+
+  /** The first 8 bytes of SHA-1 over the sorted peer URLs concatenated, then {@code suffix}. */
+  private static long idOf(List<URI> peerUrls, String suffix) {
     StringBuilder joined = new StringBuilder();
     peerUrls.stream().map(URI::toString).sorted().forEach(joined::append);
-    joined.append(unixSeconds);
+    joined.append(suffix);
     return first8(sha1(joined.toString().getBytes(StandardCharsets.UTF_8)));
   }
 

@@ -94,7 +94,7 @@ public final class StalledLinks {
 
   /** The peers of the configuration, other than this member, its raft client holds no connection to. */
   private static List<PeerId> unconnected(Node n) {
-    AbstractClientService client = (AbstractClientService) ((NodeImpl) n).getRpcService();
+    AbstractClientService client = client(n);
     List<PeerId> out = new ArrayList<>();
     for (PeerId p : ((NodeImpl) n).getCurrentConf().listPeers()) {
       if (!p.equals(n.getNodeId().getPeerId()) && !client.isConnected(p.getEndpoint())) {
@@ -107,6 +107,10 @@ public final class StalledLinks {
   private static void reset(Node n, PeerId p) {
     LOG.warn("the raft link to {} has had no answer for {} s while it answers pings; closing the raft client's "
         + "connections to it so that the next request dials anew", p, STRIKES * INTERVAL_MS / 1000);
-    ((AbstractClientService) ((NodeImpl) n).getRpcService()).getRpcClient().closeConnection(p.getEndpoint());
+    client(n).getRpcClient().closeConnection(p.getEndpoint());
+  }
+
+  private static AbstractClientService client(Node n) {
+    return (AbstractClientService) ((NodeImpl) n).getRpcService();
   }
 }

@@ -164,6 +164,16 @@ public final class Etcdctl {
     return r.ok() && (r.stdout() + r.stderr()).contains("is healthy");
   }
 
+  /** What {@code etcdctl endpoint health} prints, stdout and stderr, for a failure's report. */
+  public String healthAnswer() {
+    try {
+      Result r = run(Duration.ofSeconds(10), null, "endpoint", "health");
+      return (r.stdout() + r.stderr()).strip();
+    } catch (AssertionError slow) {
+      return slow.getMessage();
+    }
+  }
+
   /** {@code endpoint status -w json}, one entry per endpoint that answered; an AssertionError if etcdctl failed. */
   public List<EndpointStatus> endpointStatus() {
     List<EndpointStatus> all = new ArrayList<>();

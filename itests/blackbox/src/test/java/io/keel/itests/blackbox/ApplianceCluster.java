@@ -35,6 +35,7 @@ final class ApplianceCluster implements ClusterUnderTest {
   private final String token;
   private final boolean proxied;
   private List<String> extraFlags = List.of();
+  private LossyLoopback loss;
 
   private ApplianceCluster(String token, boolean proxied) {
     this.token = token;
@@ -267,9 +268,30 @@ final class ApplianceCluster implements ClusterUnderTest {
     proxies.forEach(p -> p.delay(delay, jitter));
   }
 
+  /**
+   * Drops {@code percent} of the packets on every peer link, both hops of each (member to proxy,
+   * proxy to member) and both ways, below TCP, until {@link #heal}; needs a private network
+   * namespace ({@link LossyLoopback}).
+   */
+  LossyLoopback losePeerPackets(int percent) {
+    if (!proxied) {
+      throw new IllegalStateException("a cluster made without link proxies has no peer ports of its own to lose packets on");
+    }
+    List<Integer> ports = new ArrayList<>();
+    members.forEach(m -> ports.add(m.listenPeerPort()));
+    proxies.forEach(p -> ports.add(p.port()));
+    heal();
+    loss = LossyLoopback.drop(percent, ports);
+    return loss;
+  }
+
   @Override
   public void heal() {
     proxies.forEach(LinkProxy::heal);
+    if (loss != null) {
+      loss.close();
+      loss = null;
+    }
   }
 
   @Override
@@ -324,6 +346,9 @@ final class ApplianceCluster implements ClusterUnderTest {
       }
     } finally {
       proxies.forEach(LinkProxy::close);
+      if (loss != null) {
+        loss.close();
+      }
     }
   }
 }

@@ -299,7 +299,32 @@ public final class ApplianceProcess implements AutoCloseable {
       }
       sleep(250);
     }
-    throw new AssertionError("member not healthy at " + clientEndpoint() + " within " + timeout + "\n" + diagnostics());
+    throw new AssertionError("member not healthy at " + clientEndpoint() + " within " + timeout
+        + "; etcdctl endpoint health: " + ctl.healthAnswer() + "; " + threadDump() + "\n" + diagnostics());
+  }
+
+  /** The member's Java threads (jcmd Thread.print) into a file in its folder; says where, or why not. */
+  String threadDump() {
+    Path file = work.resolve("threads-" + System.currentTimeMillis() + ".txt");
+    for (ProcessHandle p : processes()) {
+      if (p.info().command().map(c -> c.endsWith("java")).orElse(false)) {
+        try {
+          Process jcmd = new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print")
+              .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+          if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+            return "jcmd Thread.print gave no answer in 30 s";
+          }
+          return "its threads are in " + file;
+        } catch (IOException e) {
+          return "no thread dump: " + e.getMessage();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return "no thread dump: interrupted";
+        }
+      }
+    }
+    return "no thread dump: no java process";
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within 30 s. Returns the exit code (-1 if never started). */

@@ -25,6 +25,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.keel.testsupport.history.AckedWrite;
 import io.keel.testsupport.history.Op;
+import io.keel.testsupport.history.RangeChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes through forwarding) and sends a linearizable get, a put, a delete or a compare-and-set
  * txn on a few keys, every write with a value never written before. Each request is recorded with
  * its invoke and complete times; a write that fails or times out is recorded as of unknown outcome
- * (it may have been applied), a failed read is dropped. One watcher per member watches the keys'
+ * (it may have been applied), a failed read is dropped. Some reads are linearizable ranges over the
+ * whole prefix: each key of one goes into the history as a get, and the answer is kept whole for
+ * {@link RangeChecks}. One watcher per member watches the keys'
  * prefix from the start revision, resuming after the last revision it saw when its member goes
  * away, as etcd's clients do; acknowledged writes are kept with their revisions for the watch check.
+ * A compactor compacts every 3 s up to the lowest revision the watchers have reached, so none of
+ * them is ever refused as compacted when it resumes.
  * One more client grants short leases, puts a key with each (under {@code <prefix>lease/}, apart
  * from the checked keys) and revokes half of them; the rest expire: afterwards no member may keep
  * any of those keys.
@@ -57,6 +62,8 @@ final class KvTraffic implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
   private final List<AckedWrite> acked = Collections.synchronizedList(new ArrayList<>());
+  private final List<RangeChecks.RangeRead> ranges = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, AtomicLong> watcherSeen = new ConcurrentHashMap<>();
   private final Map<String, List<io.keel.testsupport.history.Event>> watched = new ConcurrentHashMap<>();
   private final Map<String, String> lastReads = new ConcurrentHashMap<>();
   private final List<Thread> clients = new ArrayList<>();
@@ -83,6 +90,7 @@ final class KvTraffic implements AutoCloseable {
     for (int m = 0; m < clientPorts.size(); m++) {
       t.watchers.add(spawn("watcher-" + m, t.watcher("w" + m, m)));
     }
+    t.clients.add(spawn("compactor", t.compactor(new Random(seed), t::behindWatchers)));
     return t.withClients(clients, seed);
   }
 
@@ -92,27 +100,38 @@ final class KvTraffic implements AutoCloseable {
    */
   static KvTraffic soak(String prefix, List<Integer> clientPorts, int clients, int keys, long seed) {
     KvTraffic t = new KvTraffic(prefix, clientPorts, keys);
-    t.clients.add(spawn("compactor", t.compactor(new Random(seed))));
+    t.clients.add(spawn("compactor", t.compactor(new Random(seed), () -> t.currentRevision() - 500)));
     return t.withClients(clients, seed);
   }
 
   private final AtomicLong compactions = new AtomicLong();
 
-  private Runnable compactor(Random random) {
+  /** Every 3 s, compacts up to the revision {@code target} names, if that is past the last compaction. */
+  private Runnable compactor(Random random, java.util.function.LongSupplier target) {
     return () -> {
+      long done = 0;
       while (!stop.get()) {
         pause(3_000);
         try {
-          long revision = currentRevision();
-          if (revision > 500) {
-            kv(pick(random)).compact(io.etcd.jetcd.api.CompactionRequest.newBuilder().setRevision(revision - 500).build());
+          long revision = target.getAsLong();
+          if (revision > done && revision > 1) {
+            kv(pick(random)).compact(io.etcd.jetcd.api.CompactionRequest.newBuilder().setRevision(revision).build());
             compactions.incrementAndGet();
+            done = revision;
           }
         } catch (StatusRuntimeException refused) {
           // a member away, or compacted already: the next round compacts further
         }
       }
     };
+  }
+
+  /**
+   * The lowest revision every watcher has seen an event of: each resumes after it, so compacting up
+   * to it refuses none of them (etcd refuses a watch only from below the compacted revision).
+   */
+  private long behindWatchers() {
+    return watcherSeen.values().stream().mapToLong(AtomicLong::get).min().orElse(0);
   }
 
   long compactions() {
@@ -164,8 +183,10 @@ final class KvTraffic implements AutoCloseable {
         String key = key(random.nextInt(keys));
         int dice = random.nextInt(100);
         String value = "c" + id + "-" + n++;
-        if (dice < 40) {
+        if (dice < 30) {
           get(id, ch, key);
+        } else if (dice < 40) {
+          range(id, ch);
         } else if (dice < 65) {
           put(id, ch, key, value);
         } else if (dice < 75) {
@@ -255,6 +276,41 @@ final class KvTraffic implements AutoCloseable {
     }
   }
 
+  /**
+   * A linearizable range over the whole prefix (the watchers' range): into the history as a get of
+   * each checked key, at the range's invoke and complete times; the answer whole, lease keys too, for
+   * {@link RangeChecks}.
+   */
+  private void range(int client, ManagedChannel ch) {
+    long invoke = System.nanoTime();
+    RangeResponse r;
+    try {
+      r = kv(ch).range(RangeRequest.newBuilder().setKey(bytes(prefix)).setRangeEnd(bytes(prefixEnd(prefix))).build());
+    } catch (StatusRuntimeException failed) {
+      return; // a read that got no answer says nothing
+    }
+    long complete = System.nanoTime();
+    Map<String, RangeChecks.Found> kvs = new java.util.HashMap<>();
+    r.getKvsList().forEach(kv -> kvs.put(kv.getKey().toStringUtf8(),
+        new RangeChecks.Found(kv.getValue().toStringUtf8(), kv.getModRevision())));
+    ranges.add(new RangeChecks.RangeRead(r.getHeader().getRevision(), kvs));
+    for (int k = 0; k < keys; k++) {
+      RangeChecks.Found found = kvs.get(key(k));
+      String read = found == null ? null : found.value();
+      ops.add(Op.get(client, key(k), read, invoke, complete));
+      if (read != null) {
+        lastReads.put(key(k), read);
+      }
+    }
+  }
+
+  /** Every range answer the clients got. */
+  List<RangeChecks.RangeRead> rangeReads() {
+    synchronized (ranges) {
+      return List.copyOf(ranges);
+    }
+  }
+
   private void put(int client, ManagedChannel ch, String key, String value) {
     long invoke = System.nanoTime();
     try {
@@ -308,12 +364,13 @@ final class KvTraffic implements AutoCloseable {
   private Runnable watcher(String name, int member) {
     List<io.keel.testsupport.history.Event> events = Collections.synchronizedList(new ArrayList<>());
     watched.put(name, events);
+    AtomicLong seen = new AtomicLong(startRevision - 1);
+    watcherSeen.put(name, seen);
     return () -> {
       long next = startRevision;
       int m = member;
       while (!stopWatching.get()) {
         CountDownLatch ended = new CountDownLatch(1);
-        AtomicLong seen = new AtomicLong(next - 1);
         StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channels.get(m)).watch(new StreamObserver<>() {
           @Override
           public void onNext(WatchResponse r) {

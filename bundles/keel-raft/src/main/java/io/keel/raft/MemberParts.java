@@ -60,7 +60,10 @@ final class MemberParts {
     long leaderWaitNanos = config.electionTimeoutMs() * 3L * 1_000_000L;
     this.proposer = new Proposer(raft, s.forwarding(), s.background(), memberId, config.maxRequestBytes(),
         leaderWaitNanos, removal::removed);
-    this.reads = new ReadIndex(raft, deadlines);
+    // a follower whose reads time out may have a stalled raft link to its leader (StalledLinks heals it)
+    io.keel.raft.internal.StalledLinks links =
+        io.keel.raft.internal.StalledLinks.start(s.background(), raft::node, s.forwarding()::ping);
+    this.reads = new ReadIndex(raft, deadlines, links::readTimedOut);
     this.kv = new KvRequests(raft::store, proposer, reads, config.maxTxnOps(), removal::removed, raft.auth(),
         raft.counters().ranges);
     this.v2 = new io.keel.raft.internal.v2.V2Requests(raft::v2, proposer, reads, () -> raft.node().isLeader(),
@@ -90,7 +93,6 @@ final class MemberParts {
       }
       return peers;
     }, s.forwarding()::ping, s.traffic());
-    io.keel.raft.internal.StalledLinks.start(s.background(), raft::node, s.forwarding()::ping);
   }
 
   /** The cluster ID the log agreed on (the one this member was started with until then). */

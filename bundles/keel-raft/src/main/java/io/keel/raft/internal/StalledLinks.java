@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * stalled the same way), refused that member's votes as it must, and no leader was ever elected.
  * So while there is no leader, the same passes look at the peers of the configuration the raft
  * client holds no connection to.
+ *
+ * <p>A follower's raft client talks to its leader only for linearizable reads (read index), and its
+ * pool for the leader can stall the same way: seen in the reliability suite, a follower whose
+ * connection to the leader was dropped while links were cut and slowed answered no linearizable read
+ * for minutes while it replicated normally (bolt kept an empty pool and cancelled its reconnects,
+ * and nothing dialled again). So a pass in which this member follows and has had a read index time
+ * out ({@link #readTimedOut}) looks at the leader, if the raft client holds no connection to it.
+ * Only then: an idle follower holds no connection to its leader either, and that is fine.
  */
 public final class StalledLinks {
   static final long INTERVAL_MS = 2_000;
@@ -42,6 +50,7 @@ public final class StalledLinks {
   private final java.util.function.BiConsumer<Node, PeerId> reset;
   private final java.util.function.Function<Node, List<PeerId>> unconnected;
   private final Map<PeerId, Integer> strikes = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean readsTimedOut = new java.util.concurrent.atomic.AtomicBoolean();
 
   StalledLinks(Supplier<Node> node, BiFunction<PeerId, Long, CompletableFuture<Long>> ping,
       java.util.function.BiConsumer<Node, PeerId> reset, java.util.function.Function<Node, List<PeerId>> unconnected) {
@@ -52,7 +61,7 @@ public final class StalledLinks {
   }
 
   /** Watches on {@code timer} (stops with it); {@code ping} answers over a connection of its own. */
-  public static void start(ScheduledExecutorService timer, Supplier<Node> node,
+  public static StalledLinks start(ScheduledExecutorService timer, Supplier<Node> node,
       BiFunction<PeerId, Long, CompletableFuture<Long>> ping) {
     StalledLinks s = new StalledLinks(node, ping, StalledLinks::reset, StalledLinks::unconnected);
     timer.scheduleWithFixedDelay(() -> {
@@ -62,6 +71,12 @@ public final class StalledLinks {
         LOG.debug("stalled-link pass failed", e); // the next pass tries again
       }
     }, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  /** A linearizable read on this member got no read index in time: the next pass checks a follower's link. */
+  public void readTimedOut() {
+    readsTimedOut.set(true);
   }
 
   void pass() {
@@ -75,6 +90,9 @@ public final class StalledLinks {
       unreached.removeAll(n.listAliveLearners());
     } else if (n != null && (n.getLeaderId() == null || n.getLeaderId().isEmpty())) {
       unreached = unconnected.apply(n);
+    } else if (n != null && readsTimedOut.getAndSet(false)) {
+      PeerId leader = n.getLeaderId();
+      unreached = unconnected.apply(n).stream().filter(leader::equals).toList();
     } else {
       strikes.clear();
       return;

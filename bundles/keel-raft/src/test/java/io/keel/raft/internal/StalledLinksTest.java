@@ -65,6 +65,36 @@ class StalledLinksTest {
   }
 
   @Test
+  void aFollowerWhoseReadsTimeOutResetsItsUnconnectedLinkToTheLeaderAfterThreePasses() {
+    leader = false;
+    leaderId = b;
+    List<PeerId> reset = new ArrayList<>();
+    List<PeerId> pinged = new ArrayList<>();
+    StalledLinks s = new StalledLinks(this::node, (p, wait) -> {
+      pinged.add(p);
+      return CompletableFuture.completedFuture(1L);
+    }, (n, p) -> reset.add(p), n -> List.of(b, c));
+    for (int i = 0; i < 5; i++) {
+      s.pass(); // no read timed out: an idle follower holds no connection to its leader, and that is fine
+    }
+    assertEquals(List.of(), pinged);
+    s.readTimedOut();
+    s.pass();
+    s.readTimedOut();
+    s.pass();
+    assertEquals(List.of(), reset, "two passes are not enough");
+    s.pass(); // a pass without a timeout forgets the strikes
+    s.readTimedOut();
+    s.pass();
+    s.readTimedOut();
+    s.pass();
+    assertEquals(List.of(), reset, "the strikes started again");
+    s.readTimedOut();
+    s.pass();
+    assertEquals(List.of(b), reset, "the leader only, not the other unconnected peer");
+  }
+
+  @Test
   void withoutALeaderAPeerWithoutARaftConnectionThatAnswersPingsIsResetAfterThreePasses() {
     leader = false;
     leaderId = PeerId.emptyPeer();

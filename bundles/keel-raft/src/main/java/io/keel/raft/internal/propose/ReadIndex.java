@@ -34,15 +34,18 @@ public final class ReadIndex {
   private final RaftAccess raft;
   private final Deadlines deadlines;
   private final boolean unsafeLocal;
+  private final Runnable onTimeout;
 
-  public ReadIndex(RaftAccess raft, Deadlines deadlines) {
-    this(raft, deadlines, Boolean.getBoolean(UNSAFE_LOCAL_READS));
+  /** {@code onTimeout} hears of every read that got no read index in time (it must not block). */
+  public ReadIndex(RaftAccess raft, Deadlines deadlines, Runnable onTimeout) {
+    this(raft, deadlines, Boolean.getBoolean(UNSAFE_LOCAL_READS), onTimeout);
   }
 
-  ReadIndex(RaftAccess raft, Deadlines deadlines, boolean unsafeLocal) {
+  ReadIndex(RaftAccess raft, Deadlines deadlines, boolean unsafeLocal, Runnable onTimeout) {
     this.raft = raft;
     this.deadlines = deadlines;
     this.unsafeLocal = unsafeLocal;
+    this.onTimeout = onTimeout;
     if (unsafeLocal) {
       LOG.warn("UNSAFE test switch {} is set: linearizable reads are served locally and may be stale",
           UNSAFE_LOCAL_READS);
@@ -73,7 +76,10 @@ public final class ReadIndex {
         }
       }
     });
-    return deadlines.within(result, TIMEOUT_MS, EtcdError.TIMEOUT::exception);
+    return deadlines.within(result, TIMEOUT_MS, () -> {
+      onTimeout.run();
+      return EtcdError.TIMEOUT.exception();
+    });
   }
 
   /** Completes once this member has applied everything committed when it was called. */

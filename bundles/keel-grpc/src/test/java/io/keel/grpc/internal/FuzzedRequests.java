@@ -3,8 +3,13 @@ package io.keel.grpc.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * What the gRPC fuzz targets share: an input is one byte choosing the RPC followed by the request's
@@ -24,6 +29,37 @@ final class FuzzedRequests {
 
   static ByteString b(String s) {
     return ByteString.copyFromUtf8(s);
+  }
+
+  /** {@code method} with its request sent as the bytes given, not a message: unknown fields, bad wire types and all. */
+  static <Q, R> MethodDescriptor<byte[], R> raw(MethodDescriptor<Q, R> method) {
+    return method.toBuilder(RAW, method.getResponseMarshaller()).build();
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  /**
+   * etcd's (grpc-go's) refusal of bytes that are not the request's protobuf: code Internal, "grpc:
+   * error unmarshalling request: " and the parser's words, which must not be Java's.
+   */
+  static boolean malformedRefusal(StatusRuntimeException e) {
+    String text = String.valueOf(e.getStatus().getDescription());
+    return e.getStatus().getCode() == Status.Code.INTERNAL && text.startsWith("grpc: error unmarshalling request: ")
+        && !text.contains("Exception") && !text.contains("java.");
   }
 
   /**

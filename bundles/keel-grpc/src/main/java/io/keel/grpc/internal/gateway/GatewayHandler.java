@@ -14,6 +14,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -57,10 +58,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
     if (!request.decoderResult().isSuccess()) {
       request.release();
-      queue.forEach(FullHttpRequest::release);
-      queue.clear();
-      ctx.writeAndFlush(HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"))
-          .addListener(ChannelFutureListener.CLOSE);
+      badRequest();
       return;
     }
     queue.add(request);
@@ -85,6 +83,18 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Go's answer to a request it cannot read (net/http, before any handler): 400 and the connection
+   * closed, with whatever the client pipelined behind it.
+   */
+  private void badRequest() {
+    queue.forEach(FullHttpRequest::release);
+    queue.clear();
+    FullHttpResponse r = HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request");
+    HttpUtil.setKeepAlive(r, false);
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
   /** The current request is answered: go on with the next one. */
   private void done() {
     busy = false;
@@ -104,7 +114,14 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void serve(FullHttpRequest request) {
-    String path = path(request.uri());
+    String path;
+    try {
+      path = path(request.uri());
+    } catch (IllegalArgumentException e) {
+      // a bad escape in the path: Go's url.ParseRequestURI refuses it, so net/http answers 400
+      badRequest();
+      return;
+    }
     HttpMethod method = request.method();
     switch (path) {
       case "/health" -> {

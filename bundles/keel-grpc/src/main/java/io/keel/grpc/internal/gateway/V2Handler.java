@@ -2,6 +2,7 @@ package io.keel.grpc.internal.gateway;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
@@ -15,7 +16,6 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.keel.api.Cluster;
 import io.keel.api.Kv;
 import io.keel.api.Maintenance;
@@ -25,7 +25,6 @@ import io.keel.api.v2.V2Event;
 import io.keel.api.v2.V2Keys;
 import io.keel.api.v2.V2Request;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -217,11 +216,17 @@ final class V2Handler {
   // ---------------------------------------------------------------- /v2/keys
 
   private V2Keys.V2Watch keys(FullHttpRequest request, String key) {
-    Map<String, List<String>> form = form(request);
     HttpMethod method = request.method();
+    boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+    // etcd's keysHandler checks the method before it reads the form
+    if (!read && !HttpMethod.PUT.equals(method) && !HttpMethod.POST.equals(method) && !HttpMethod.DELETE.equals(method)) {
+      respond(notAllowed("GET, HEAD, PUT, POST, DELETE"));
+      return null;
+    }
     String path = key.isEmpty() ? "/" : key;
     try {
-      if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+      Map<String, List<String>> form = form(request);
+      if (read) {
         boolean recursive = bool(form, "recursive");
         if (bool(form, "wait")) {
           long waitIndex = number(form, "waitIndex", V2Error.INDEX_NAN);
@@ -229,10 +234,6 @@ final class V2Handler {
         }
         keys.v2Get(path, recursive, bool(form, "sorted"), bool(form, "quorum"))
             .whenComplete((e, err) -> ctx.executor().execute(() -> answer(e, err)));
-        return null;
-      }
-      if (!HttpMethod.PUT.equals(method) && !HttpMethod.POST.equals(method) && !HttpMethod.DELETE.equals(method)) {
-        respond(notAllowed("GET, HEAD, PUT, POST, DELETE"));
         return null;
       }
       V2Request r = write(method.name(), path, form);
@@ -364,19 +365,14 @@ final class V2Handler {
 
   // ---------------------------------------------------------------- the form, as Go's ParseForm
 
-  private static Map<String, List<String>> form(FullHttpRequest request) {
-    Map<String, List<String>> form = new LinkedHashMap<>();
-    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (type.startsWith("application/x-www-form-urlencoded") && request.content().isReadable()) {
-      String body = request.content().toString(StandardCharsets.UTF_8);
-      new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters().forEach(form::put);
+  /** The request's form as Go's ParseForm reads it; a bad one is etcd's "Invalid POST form" with Go's text. */
+  private static Map<String, List<String>> form(FullHttpRequest request) throws V2Error {
+    try {
+      return GoForm.parse(request.method().name(), request.headers().get(HttpHeaderNames.CONTENT_TYPE, ""),
+          ByteBufUtil.getBytes(request.content()), request.uri());
+    } catch (GoForm.GoFormException e) {
+      throw new V2Error(V2Error.INVALID_FORM, e.getMessage(), 0);
     }
-    new QueryStringDecoder(request.uri()).parameters().forEach((k, v) -> form.merge(k, v, (a, b) -> {
-      List<String> all = new java.util.ArrayList<>(a);
-      all.addAll(b);
-      return all;
-    }));
-    return form;
   }
 
   private static String first(Map<String, List<String>> form, String key) {

@@ -129,9 +129,9 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
           respond(methodNotAllowed("GET"));
           return;
         }
+        // as etcd reads it (r.URL.Query()): a pair with a bad escape is dropped, not an error
         java.util.Set<String> excluded = new java.util.HashSet<>(
-            new io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
-                .getOrDefault("exclude", java.util.List.of()));
+            GoForm.query(request.uri()).getOrDefault("exclude", java.util.List.of()));
         gateway.health().check(excluded).whenComplete((status, error) -> ctx.executor().execute(() -> {
           // etcd 3.4's body on the client port (no reason; keel-http's /health gives etcd 3.5's reason)
           if (status != null && status.healthy()) {

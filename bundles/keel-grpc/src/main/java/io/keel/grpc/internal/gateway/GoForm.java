@@ -65,6 +65,19 @@ final class GoForm {
     return form;
   }
 
+  /**
+   * Go's {@code r.URL.Query()}: the fields of the request-target's query, the pairs that do not
+   * unescape (or hold a ';') left out without an error, as Go drops them.
+   */
+  static Map<String, List<String>> query(String requestUri) {
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    int query = requestUri.indexOf('?');
+    if (query >= 0) {
+      parseQuery(requestUri.substring(query + 1), fields);
+    }
+    return fields;
+  }
+
   /** Go's url.ParseQuery into {@code form}: the error to report, or null. */
   private static String parseQuery(String query, Map<String, List<String>> form) {
     String error = null;

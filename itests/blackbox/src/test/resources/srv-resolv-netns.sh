@@ -47,7 +47,14 @@ export ETCDCTL_API=3
 deadline=$((SECONDS + 240))
 until [ "$(etcdctl --discovery-srv example.com member list 2>/dev/null | grep -c ', started, infra')" = 3 ]; do
   if [ $SECONDS -ge $deadline ]; then
-    echo "no three named members; logs:" >&2; tail -5 "$work"/member*.log >&2; exit 1
+    echo "no three named members; logs:" >&2; tail -n 5 "$work"/member*.log >&2
+    # a member that logs nothing at all: what its JVMs are doing
+    for h in "${homes[@]}"; do
+      for p in $(pgrep -f "karaf.home=${h%/}( |$)" || true); do
+        echo "---- threads of $p ($h)" >&2; jcmd "$p" Thread.print >&2 2>&1 || true
+      done
+    done
+    exit 1
   fi
   sleep 1
 done

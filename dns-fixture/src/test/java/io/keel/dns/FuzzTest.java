@@ -31,7 +31,8 @@ import org.xbill.DNS.Type;
  * Thousands of random and mutated packets, over UDP and TCP, then the server must still answer
  * correctly. The answerer is also driven directly with every packet, where an exception (rather than
  * FORMERR or a drop) fails the test at once. The seed is printed so a failure can be replayed
- * ({@code -Dfuzz.seed=N}).
+ * ({@code -Dfuzz.seed=N}). One round is 6000 UDP and 200 TCP packets (CI); {@code
+ * -Dkeel.fuzz.seconds=N} repeats rounds for N seconds (the long run, as for the other targets).
  */
 class FuzzTest {
   private static final int PACKETS = 6000;
@@ -54,6 +55,30 @@ class FuzzTest {
         query("x.wild.example.com.", Type.A, true), query("nope.example.com.", Type.ANY, false));
     Answerer direct = new Answerer(() -> dns.server().zone());
     InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), dns.port());
+    long deadline = System.nanoTime() + Duration.ofSeconds(Long.getLong("keel.fuzz.seconds", 0)).toNanos();
+    long rounds = 0;
+    do {
+      round(random, seeds, direct, target);
+      rounds++;
+    } while (System.nanoTime() < deadline);
+    System.out.println("FuzzTest: " + rounds + " rounds, " + rounds * (PACKETS + TCP_PACKETS) + " packets, seed=" + seed);
+    // still answers, correctly, over both transports
+    for (boolean tcp : new boolean[] {false, true}) {
+      SimpleResolver r = new SimpleResolver(target);
+      r.setTCP(tcp);
+      r.setTimeout(Duration.ofSeconds(5));
+      Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("_etcd-server._tcp.example.com."), Type.SRV, DClass.IN)));
+      assertEquals(Rcode.NOERROR, m.getRcode());
+      assertEquals(2380, ((SRVRecord) m.getSection(Section.ANSWER).get(0)).getPort());
+      assertEquals(2, m.getSection(Section.ADDITIONAL).stream().filter(a -> a.getType() == Type.A || a.getType() == Type.AAAA).count());
+    }
+  }
+
+  private static final int TCP_PACKETS = 200;
+
+  /** One round: PACKETS over UDP (each also straight into the answerer), then TCP_PACKETS over TCP. */
+  private static void round(Random random, List<byte[]> seeds, Answerer direct, InetSocketAddress target)
+      throws Exception {
     try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       for (int i = 0; i < PACKETS; i++) {
         byte[] p = random.nextInt(3) == 0 ? randomBytes(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
@@ -64,19 +89,9 @@ class FuzzTest {
         }
       }
     }
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < TCP_PACKETS; i++) {
       byte[] p = i % 2 == 0 ? randomBytes(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
       tcpSend(p, random);
-    }
-    // still answers, correctly, over both transports
-    for (boolean tcp : new boolean[] {false, true}) {
-      SimpleResolver r = new SimpleResolver(target);
-      r.setTCP(tcp);
-      r.setTimeout(Duration.ofSeconds(5));
-      Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("_etcd-server._tcp.example.com."), Type.SRV, DClass.IN)));
-      assertEquals(Rcode.NOERROR, m.getRcode());
-      assertEquals(2380, ((SRVRecord) m.getSection(Section.ANSWER).get(0)).getPort());
-      assertEquals(2, m.getSection(Section.ADDITIONAL).stream().filter(a -> a.getType() == Type.A || a.getType() == Type.AAAA).count());
     }
   }
 

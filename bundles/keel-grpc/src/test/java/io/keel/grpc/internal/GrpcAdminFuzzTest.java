@@ -84,8 +84,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What would end the run's own session is kept out, each for a stated reason: AuthEnable and
  * AuthDisable (enabling auth would refuse every later request of the run, which sends no token;
- * AuthDisable has nothing to do without it; Auth status came with etcd 3.5 and is unimplemented, as
- * in 3.4); MemberAdd is
+ * {@link GrpcAuthToggleFuzzTest} fuzzes them, and Observe, with a harness that turns auth off again;
+ * Auth status came with etcd 3.5 and is unimplemented, as in 3.4); MemberAdd is
  * sent as a learner (a voting member that never starts takes the only member's quorum away, in etcd
  * as in Keel), and MemberAdd and MemberUpdate only when every peer URL is 127.0.0.1 (the member
  * dials them); Lock and Campaign may wait out their deadline (a held lock or leadership makes them

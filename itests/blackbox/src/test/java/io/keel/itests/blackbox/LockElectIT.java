@@ -188,7 +188,9 @@ class LockElectIT {
               .timeout(BOUND).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, won.statusCode(), won.body());
-      assertTrue(won.body().contains(base64("/it/expire/" + leaseHex)), "alpha leads with its lease's key: " + won.body());
+      // etcd names the key with %x of the lease (no leading zero); etcdctl prints the lease as %016x
+      String keyHex = Long.toHexString(Long.parseUnsignedLong(leaseHex, 16));
+      assertTrue(won.body().contains(base64("/it/expire/" + keyHex)), "alpha leads with its lease's key: " + won.body());
       observer.awaitLine("alpha");
       Background beta = start(started, "expiry-beta", 1, "elect", "/it/expire", "beta");
       Await.until(BOUND, "beta's key",
@@ -202,7 +204,7 @@ class LockElectIT {
       observer.awaitLine("beta");
       assertEquals(List.of("alpha", "beta"),
           observer.lines().stream().filter(l -> !l.startsWith("/it/expire/")).toList(), "the observer's leaders");
-      assertEquals("", cluster.member(2).etcdctl().run("get", "/it/expire/" + leaseHex, "--keys-only").stdout(),
+      assertEquals("", cluster.member(2).etcdctl().run("get", "/it/expire/" + keyHex, "--keys-only").stdout(),
           "alpha's key went with its lease");
     } finally {
       for (Background b : started) {

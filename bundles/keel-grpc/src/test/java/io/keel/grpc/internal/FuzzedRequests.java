@@ -6,10 +6,6 @@ import com.google.protobuf.MessageLite;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * What the gRPC fuzz targets share: an input is one byte choosing the RPC followed by the request's
@@ -36,21 +32,13 @@ final class FuzzedRequests {
     return method.toBuilder(RAW, method.getResponseMarshaller()).build();
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new KvServiceTest.RawBytes();
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  /** Sends {@code body} as {@code method}'s request, as raw bytes, on {@code channel}, waiting at most 5 s. */
+  static <Q, R> void unary(io.grpc.Channel channel, MethodDescriptor<Q, R> method, byte[] body) {
+    io.grpc.stub.ClientCalls.blockingUnaryCall(channel, raw(method),
+        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS), body);
+  }
 
   /**
    * etcd's (grpc-go's) refusal of bytes that are not the request's protobuf: code Internal, "grpc:

@@ -183,8 +183,7 @@ class GrpcAdminFuzzTest {
   }
 
   private static <Q, R> void unary(MethodDescriptor<Q, R> method, byte[] body) {
-    ClientCalls.blockingUnaryCall(node.channel(), FuzzedRequests.raw(method),
-        CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
+    FuzzedRequests.unary(node.channel(), method, body);
   }
 
   /** A snapshot stream read to its end; cancelled if anything stops the reading first. */

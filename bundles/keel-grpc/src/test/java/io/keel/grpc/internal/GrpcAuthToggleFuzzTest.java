@@ -99,8 +99,7 @@ class GrpcAuthToggleFuzzTest {
   }
 
   private static <Q, R> void unary(MethodDescriptor<Q, R> method, byte[] body) {
-    ClientCalls.blockingUnaryCall(node.channel(), FuzzedRequests.raw(method),
-        CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
+    FuzzedRequests.unary(node.channel(), method, body);
   }
 
   /** Observe's stream for a moment: its first answer if there is a leader, else its deadline. */

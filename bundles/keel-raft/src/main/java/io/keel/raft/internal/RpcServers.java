@@ -5,6 +5,9 @@ import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.RpcRequests.ReadIndexRequest;
 import com.alipay.sofa.jraft.rpc.impl.ConnectionClosedEventListener;
+import com.alipay.sofa.jraft.rpc.impl.core.AppendEntriesRequestProcessor;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
@@ -40,40 +43,83 @@ public final class RpcServers {
     });
   }
 
-  /** {@code server} registering {@code map(p)} for each processor {@code p} registered on it. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static RpcServer mapProcessors(RpcServer server, UnaryOperator<RpcProcessor<?>> map) {
-    return new RpcServer() {
+  /**
+   * {@code server} that, once shut down, also ends the per-leader threads of the AppendEntries
+   * processors registered on it. jraft starts one such thread for each leader that replicates here
+   * and ends it only when that leader's connection reports its closing; the close events of a
+   * stopping server may never be handled (its event executor ends with it), and each thread left
+   * running kept its revision of this bundle loaded after {@code bundle:update io.keel.raft}.
+   */
+  public static RpcServer endingAppendThreads(RpcServer server) {
+    List<AppendEntriesRequestProcessor> appends = new CopyOnWriteArrayList<>();
+    return new Delegating(server) {
       @Override
-      public boolean init(Void opts) {
-        return server.init(opts);
+      public void registerProcessor(RpcProcessor<?> processor) {
+        if (processor instanceof AppendEntriesRequestProcessor append) {
+          appends.add(append);
+        }
+        super.registerProcessor(processor);
       }
 
       @Override
       public void shutdown() {
-        server.shutdown();
-      }
-
-      @Override
-      public void registerConnectionClosedEventListener(ConnectionClosedEventListener l) {
-        server.registerConnectionClosedEventListener(l);
-      }
-
-      @Override
-      public void registerProcessor(RpcProcessor<?> processor) {
-        server.registerProcessor((RpcProcessor) map.apply(processor));
-      }
-
-      @Override
-      public int boundPort() {
-        return server.boundPort();
-      }
-
-      @Override
-      public boolean isStarted() {
-        return server.isStarted();
+        try {
+          super.shutdown();
+        } finally {
+          appends.forEach(AppendEntriesRequestProcessor::destroy);
+        }
       }
     };
+  }
+
+  /** {@code server} registering {@code map(p)} for each processor {@code p} registered on it. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static RpcServer mapProcessors(RpcServer server, UnaryOperator<RpcProcessor<?>> map) {
+    return new Delegating(server) {
+      @Override
+      public void registerProcessor(RpcProcessor<?> processor) {
+        super.registerProcessor((RpcProcessor) map.apply(processor));
+      }
+    };
+  }
+
+  /** An {@link RpcServer} passing every call to {@code server}, for wrappers to override one or two. */
+  private static class Delegating implements RpcServer {
+    private final RpcServer server;
+
+    Delegating(RpcServer server) {
+      this.server = server;
+    }
+
+    @Override
+    public boolean init(Void opts) {
+      return server.init(opts);
+    }
+
+    @Override
+    public void shutdown() {
+      server.shutdown();
+    }
+
+    @Override
+    public void registerConnectionClosedEventListener(ConnectionClosedEventListener l) {
+      server.registerConnectionClosedEventListener(l);
+    }
+
+    @Override
+    public void registerProcessor(RpcProcessor<?> processor) {
+      server.registerProcessor(processor);
+    }
+
+    @Override
+    public int boundPort() {
+      return server.boundPort();
+    }
+
+    @Override
+    public boolean isStarted() {
+      return server.isStarted();
+    }
   }
 
   /** {@code processor} run on {@code executor}. */

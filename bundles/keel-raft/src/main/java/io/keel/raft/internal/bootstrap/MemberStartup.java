@@ -95,8 +95,8 @@ public final class MemberStartup {
     PeerTraffic traffic = new PeerTraffic(raft.counters().appends);
     RpcServer boltServer = new RpcServer(PeerIds.peerId(listenPeer).getIp(), listenPeer.getPort(), true);
     PeerTls.serve(boltServer, peerTls, traffic);
-    com.alipay.sofa.jraft.rpc.RpcServer rpcServer =
-        RpcServers.notingSenders(peerFilter.wrap(new BoltRpcServer(boltServer)), traffic);
+    com.alipay.sofa.jraft.rpc.RpcServer rpcServer = RpcServers.endingAppendThreads(
+        RpcServers.notingSenders(peerFilter.wrap(new BoltRpcServer(boltServer)), traffic));
     RaftRpcServerFactory.addRaftRequestProcessors(RpcServers.readIndexInIoThread(rpcServer));
     Forwarding forwarding = Forwarding.start(rpcServer, leaderSide, peerFilter::blocks,
         Math.max(5_000L, config.electionTimeoutMs() * 5L), peerTls, traffic);

@@ -154,7 +154,7 @@ class RollingUpgradeIT {
     // -Dkeel.leakcheck.heapdump=FILE: the member's heap at this point, to find what holds an old revision
     String heapDump = System.getProperty("keel.leakcheck.heapdump");
     if (heapDump != null) {
-      run("jcmd", Long.toString(pid), "GC.heap_dump", heapDump);
+      Commands.run("jcmd", Long.toString(pid), "GC.heap_dump", heapDump);
     }
     for (String rocksdb : List.of("rocksdb:high", "rocksdb:low")) {
       assertEquals(after.threadNames().get(rocksdb), raft.threadNames().get(rocksdb), rocksdb + " threads");
@@ -200,9 +200,9 @@ class RollingUpgradeIT {
     static JvmSample take(long pid) {
       // a collection, then the finalizers it found due (bolt's Url has one, and an old revision's
       // classes stay until its instances are finalized), then a collection that can free them
-      run("jcmd", Long.toString(pid), "GC.run");
-      run("jcmd", Long.toString(pid), "GC.run_finalization");
-      run("jcmd", Long.toString(pid), "GC.run");
+      Commands.run("jcmd", Long.toString(pid), "GC.run");
+      Commands.run("jcmd", Long.toString(pid), "GC.run_finalization");
+      Commands.run("jcmd", Long.toString(pid), "GC.run");
       Await.pause(1000);
       java.util.SortedMap<String, Integer> names = new java.util.TreeMap<>();
       try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -224,19 +224,16 @@ class RollingUpgradeIT {
       int threads = names.values().stream().mapToInt(Integer::intValue).sum();
       List<Integer> ports = new ArrayList<>();
       Matcher port = Pattern.compile("(?m)^\\S+\\s+\\d+\\s+\\d+\\s+\\S+:(\\d+)\\s.*pid=" + pid + ",").matcher(
-          run("ss", "-Htlnp"));
+          Commands.run("ss", "-Htlnp"));
       while (port.find()) {
         ports.add(Integer.parseInt(port.group(1)));
       }
       ports.sort(null);
-      String counters = run("jcmd", Long.toString(pid), "PerfCounter.print");
+      String counters = Commands.run("jcmd", Long.toString(pid), "PerfCounter.print");
       long loaded = counter(counters, "java.cls.loadedClasses") + counter(counters, "java.cls.sharedLoadedClasses");
       long unloaded = counter(counters, "java.cls.unloadedClasses") + counter(counters, "java.cls.sharedUnloadedClasses");
-      Matcher heap = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(run("jcmd", Long.toString(pid),
-          "GC.heap_info"));
-      assertTrue(heap.find(), "GC.heap_info");
       return new JvmSample(threads, names, List.copyOf(ports), loaded, loaded - unloaded,
-          Long.parseLong(heap.group(1)));
+          Commands.heapUsedKib(pid));
     }
 
     private static long counter(String counters, String name) {
@@ -245,21 +242,7 @@ class RollingUpgradeIT {
     }
   }
 
-  private static String run(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
+
 
   /** The line of {@code bundle:list} for the Keel bundle named {@code name} ("Keel :: gRPC"). */
   private static String line(String bundleList, String name) {

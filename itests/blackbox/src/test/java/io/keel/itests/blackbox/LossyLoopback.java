@@ -1,16 +1,14 @@
 package io.keel.itests.blackbox;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -102,24 +100,9 @@ final class LossyLoopback implements AutoCloseable {
   private static String nft(String command) {
     List<String> cmd = new ArrayList<>(List.of(NFT));
     cmd.addAll(List.of(command.split(" ")));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("nft " + command + ": no answer in 10 s");
-      }
-      String out = new String(p.getInputStream().readAllBytes());
-      if (p.exitValue() != 0) {
-        throw new AssertionError("nft " + command + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Commands.run(Duration.ofSeconds(10), cmd.toArray(String[]::new));
   }
+
 
   private static boolean onPath(String tool) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {

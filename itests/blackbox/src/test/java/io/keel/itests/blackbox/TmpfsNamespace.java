@@ -57,15 +57,12 @@ final class TmpfsNamespace implements AutoCloseable {
     return Path.of("/proc", Long.toString(holder.pid()), "root").resolve(Path.of("/").relativize(path.toAbsolutePath()));
   }
 
-  private void run(String... command) throws IOException, InterruptedException {
+  private void run(String... command) {
     List<String> cmd = new java.util.ArrayList<>(enter(Path.of("/")));
     cmd.addAll(List.of(command));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " failed: " + new String(p.getInputStream().readAllBytes()));
-    }
+    Commands.run(java.time.Duration.ofSeconds(30), cmd.toArray(String[]::new));
   }
+
 
   @Override
   public void close() {

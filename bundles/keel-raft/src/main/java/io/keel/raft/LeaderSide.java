@@ -46,20 +46,6 @@ final class LeaderSide implements Forwarding.Leader {
   }
 
   @Override
-  public long appliedIndex() {
-    MemberParts n = node;
-    return n == null ? 0 : n.raft.appliedIndex();
-  }
-
-  @Override
-  public void shareCommitIndexWith(long memberId) {
-    MemberParts n = node;
-    if (n != null) {
-      n.raft.shareCommitIndexWith(memberId);
-    }
-  }
-
-  @Override
   public CompletionStage<ClusterView> clusterView() {
     MemberParts n = node;
     return n == null ? CompletableFuture.failedFuture(EtcdError.STOPPED.exception())

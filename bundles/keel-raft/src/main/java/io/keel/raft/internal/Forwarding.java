@@ -53,35 +53,24 @@ public final class Forwarding implements AutoCloseable {
 
     /** The cluster as this member knows it; any member answers, for a member that joins. */
     CompletionStage<ClusterView> clusterView();
-
-    /** The index of the last log entry this member applied. */
-    long appliedIndex();
-
-    /** Tells member {@code memberId} now how far the log is committed (see {@link RaftAccess#shareCommitIndexWith}). */
-    void shareCommitIndexWith(long memberId);
   }
 
   private final RpcClient client;
   private final java.util.function.Predicate<PeerId> unreachable;
   private final long timeoutMs;
-  /** Completes once this member has applied up to an index: a forwarded write is answered after that. */
-  private final java.util.function.LongFunction<CompletableFuture<Void>> applied;
-  private final Deadlines deadlines = new Deadlines();
   /** This member's ID once decided (0 before): sent along so that the peer can name the connection. */
   private volatile long sender;
 
-  private Forwarding(RpcClient client, java.util.function.Predicate<PeerId> unreachable, long timeoutMs,
-      java.util.function.LongFunction<CompletableFuture<Void>> applied) {
+  private Forwarding(RpcClient client, java.util.function.Predicate<PeerId> unreachable, long timeoutMs) {
     this.client = client;
     this.unreachable = unreachable;
     this.timeoutMs = timeoutMs;
-    this.applied = applied;
   }
 
   /** Registers the leader side on {@code server} and starts the client side. */
   public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
-      long timeoutMs, java.util.function.LongFunction<CompletableFuture<Void>> applied) {
-    return start(server, leader, unreachable, timeoutMs, applied, null, null);
+      long timeoutMs) {
+    return start(server, leader, unreachable, timeoutMs, null, null);
   }
 
   /**
@@ -89,8 +78,7 @@ public final class Forwarding implements AutoCloseable {
    * {@code tls} and counting the bytes in {@code traffic}, each if not null.
    */
   public static Forwarding start(RpcServer server, Leader leader, java.util.function.Predicate<PeerId> unreachable,
-      long timeoutMs, java.util.function.LongFunction<CompletableFuture<Void>> applied, PeerTls tls,
-      io.keel.raft.internal.metrics.PeerTraffic traffic) {
+      long timeoutMs, PeerTls tls, io.keel.raft.internal.metrics.PeerTraffic traffic) {
     // bolt keeps serializers in a JVM-wide table that refuses a second registration
     synchronized (Forwarding.class) {
       for (Class<?> type : List.of(ForwardRequest.class, ForwardResponse.class)) {
@@ -105,7 +93,7 @@ public final class Forwarding implements AutoCloseable {
       PeerTls.dial(client, tls, traffic);
     }
     client.init(new RpcOptions());
-    return new Forwarding(client, unreachable, timeoutMs, applied);
+    return new Forwarding(client, unreachable, timeoutMs);
   }
 
   /** Names this member in its requests from now on (once its ID is decided). */
@@ -210,7 +198,7 @@ public final class Forwarding implements AutoCloseable {
       proposals.addEntries(KvMessages.wrap(p.command()));
     }
     ForwardRequest request = request().setPropose(proposals).build();
-    return appliedHere(call(batch.get(0).leader(), request)).whenComplete((answer, error) -> {
+    return call(batch.get(0).leader(), request).whenComplete((answer, error) -> {
       if (error != null) {
         batch.forEach(p -> p.result().completeExceptionally(error));
         return;
@@ -231,33 +219,7 @@ public final class Forwarding implements AutoCloseable {
   }
 
   public CompletableFuture<Object> administer(PeerId leader, byte[] encodedChange) {
-    return single(leader, request().setAdminister(KvMessages.wrap(encodedChange)).build(), true);
-  }
-
-  /**
-   * The leader's answer to a write, once this member has applied as far as the leader had when it
-   * answered (etcd's members answer a write after applying it themselves, so a client reads its
-   * write back from the member it wrote through). The leader sends this member its commit index
-   * with the answer, so the wait is about one apply. Bounded: past the forwarding timeout the answer
-   * is given anyway (the write is committed; only this member's copy is late).
-   */
-  private CompletableFuture<ForwardResponse> appliedHere(CompletableFuture<ForwardResponse> call) {
-    return call.thenCompose(answer -> {
-      if (answer.getAppliedIndex() == 0) {
-        return CompletableFuture.completedFuture(answer); // a leader of an older version, or nothing applied
-      }
-      CompletableFuture<Void> here = applied.apply(answer.getAppliedIndex());
-      if (here.isDone()) {
-        return CompletableFuture.completedFuture(answer);
-      }
-      return deadlines.within(here, timeoutMs, () -> new java.util.concurrent.TimeoutException("apply here"))
-          .handle((ok, late) -> {
-            if (late != null) {
-              LOG.debug("forwarded write answered before this member applied index {}", answer.getAppliedIndex());
-            }
-            return answer;
-          });
-    });
+    return single(leader, request().setAdminister(KvMessages.wrap(encodedChange)).build());
   }
 
   /** Asks {@code peer} (any member) for the cluster's ID and member list. */
@@ -278,14 +240,8 @@ public final class Forwarding implements AutoCloseable {
    * is, not wrapped in a CompletionException: callers match on it).
    */
   private CompletableFuture<Object> single(PeerId peer, ForwardRequest request) {
-    return single(peer, request, false);
-  }
-
-  /** As {@link #single(PeerId, ForwardRequest)}; a write ({@code write}) answered once applied here too. */
-  private CompletableFuture<Object> single(PeerId peer, ForwardRequest request, boolean write) {
     CompletableFuture<Object> result = new CompletableFuture<>();
-    CompletableFuture<ForwardResponse> call = call(peer, request);
-    (write ? appliedHere(call) : call).whenComplete((answer, error) -> {
+    call(peer, request).whenComplete((answer, error) -> {
       if (error != null) {
         result.completeExceptionally(error);
       } else if (answer.getResultsCount() != 1) {
@@ -327,7 +283,6 @@ public final class Forwarding implements AutoCloseable {
 
   @Override
   public void close() {
-    deadlines.close();
     client.shutdown();
     BoltThreads.endConnectionEvents(client);
   }
@@ -360,30 +315,24 @@ public final class Forwarding implements AutoCloseable {
     public void handleRequest(RpcContext ctx, ForwardRequest request) {
       try {
         if (request.getKindCase() == ForwardRequest.KindCase.PROPOSE) {
-          proposeAll(ctx, request.getPropose().getEntriesList(), request.getFrom());
+          proposeAll(ctx, request.getPropose().getEntriesList());
           return;
         }
         CompletionStage<?> outcome = switch (request.getKindCase()) {
-          case ADMINISTER -> leader.administerLocally(CommandCodec.decode(request.getAdminister().asReadOnlyByteBuffer()))
-              .thenApply(r -> {
-                writeAnswered(request.getFrom());
-                return r;
-              });
+          case ADMINISTER -> leader.administerLocally(CommandCodec.decode(request.getAdminister().asReadOnlyByteBuffer()));
           case CLUSTER_VIEW -> leader.clusterView();
           case RENEW -> leader.renewLocally(request.getRenew());
           case REMAINING -> CompletableFuture.completedFuture(leader.remainingLocally(request.getRemaining()));
           default -> throw new IllegalStateException("unknown forward kind " + request.getKindCase());
         };
-        boolean write = request.getKindCase() == ForwardRequest.KindCase.ADMINISTER;
-        outcome.whenComplete((r, e) -> ctx.sendResponse(withApplied(ForwardResponse.newBuilder().addResults(answer(r, e)),
-            write && e == null).build()));
+        outcome.whenComplete((r, e) -> ctx.sendResponse(ForwardResponse.newBuilder().addResults(answer(r, e)).build()));
       } catch (RuntimeException e) {
         ctx.sendResponse(ForwardResponse.newBuilder().addResults(answer(null, e)).build());
       }
     }
 
     /** A batch of proposals: each proposed at once, one answer once all have an outcome. */
-    private void proposeAll(RpcContext ctx, List<ByteString> entries, long from) {
+    private void proposeAll(RpcContext ctx, List<ByteString> entries) {
       int n = entries.size();
       if (n == 0) {
         ctx.sendResponse(ForwardResponse.getDefaultInstance());
@@ -403,26 +352,10 @@ public final class Forwarding implements AutoCloseable {
         outcome.whenComplete((r, e) -> {
           answers[slot] = answer(r, e);
           if (remaining.decrementAndGet() == 0) {
-            writeAnswered(from);
-            ctx.sendResponse(withApplied(ForwardResponse.newBuilder().addAllResults(java.util.Arrays.asList(answers)),
-                true).build());
+            ctx.sendResponse(ForwardResponse.newBuilder().addAllResults(java.util.Arrays.asList(answers)).build());
           }
         });
       }
-    }
-
-    /** Writes were applied here for member {@code from}: it learns the commit index now, not at the next heartbeat. */
-    private void writeAnswered(long from) {
-      try {
-        leader.shareCommitIndexWith(from);
-      } catch (RuntimeException e) {
-        LOG.debug("could not send member {} the commit index", from, e);
-      }
-    }
-
-    /** The answer, with this member's applied index when {@code write}: the asker applies as far before it answers. */
-    private ForwardResponse.Builder withApplied(ForwardResponse.Builder answer, boolean write) {
-      return write ? answer.setAppliedIndex(leader.appliedIndex()) : answer;
     }
 
     private static Result answer(Object result, Throwable error) {

@@ -3,7 +3,6 @@ package io.keel.raft.internal;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.Status;
-import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
 import io.keel.api.EtcdException;
 import io.keel.mvcc.Lessor;
@@ -26,7 +25,6 @@ public final class RaftAccess implements AutoCloseable {
   private volatile com.alipay.remoting.rpc.RpcServer peerServer;
 
   private final io.keel.raft.internal.apply.Quota quota;
-  private final AppliedWaiters appliedWaiters;
   private final io.keel.raft.internal.metrics.ServerCounters counters = new io.keel.raft.internal.metrics.ServerCounters();
   private final io.keel.raft.internal.failpoint.FailPoints failPoints =
       io.keel.raft.internal.failpoint.FailPoints.fromSystemProperty();
@@ -40,11 +38,7 @@ public final class RaftAccess implements AutoCloseable {
   public RaftAccess(Lessor lessor, LongConsumer afterApply, long quotaBackendBytes, io.keel.auth.AuthStore auth) {
     this.lessor = lessor;
     this.quota = new io.keel.raft.internal.apply.Quota(quotaBackendBytes, this::storeSizeBytes);
-    this.appliedWaiters = new AppliedWaiters(this::appliedIndex, completions);
-    this.fsm = new KvStateMachine(index -> {
-      afterApply.accept(index);
-      appliedWaiters.reached(index);
-    }, lessor, completions, quota, auth, counters, failPoints);
+    this.fsm = new KvStateMachine(afterApply, lessor, completions, quota, auth, counters, failPoints);
     this.watchHub = new io.keel.mvcc.WatchHub(fsm.store());
     lessor.recover(fsm.store());
     fsm.onStoreReplaced(s -> {
@@ -116,28 +110,6 @@ public final class RaftAccess implements AutoCloseable {
   /** etcd's v2 store (enable-v2), kept by the state machine apart from the v3 store. */
   public io.keel.raft.internal.v2store.V2Store v2() {
     return fsm.v2();
-  }
-
-  /** Completes once this member has applied the log up to {@code index} (at once if it has). */
-  public CompletableFuture<Void> awaitApplied(long index) {
-    return appliedWaiters.await(index);
-  }
-
-  /**
-   * As the leader, sends member {@code memberId} a heartbeat now, which tells it how far the log is
-   * committed: a follower otherwise learns it with the next entries or the next heartbeat (up to a
-   * heartbeat interval later, when nothing else is written), and a write it forwarded here waits
-   * for it (see {@link AppliedWaiters}). Does nothing if that member is not known or not replicated to.
-   */
-  public void shareCommitIndexWith(long memberId) {
-    Node n = node;
-    Membership.Entry member = memberId == 0 ? null : membership().member(memberId);
-    if (n == null || member == null || member.peerUrls().isEmpty()) {
-      return;
-    }
-    PeerId peer = io.keel.raft.internal.membership.PeerIds.peerId(member.peerUrls().get(0));
-    // never on the caller's thread: it may be one of jraft's, holding a replicator's (non-reentrant) lock
-    completions.execute(() -> ReplicatorGroups.sendHeartbeat(n, peer));
   }
 
   public long term() {

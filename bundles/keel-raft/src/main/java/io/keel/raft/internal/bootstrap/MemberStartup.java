@@ -99,7 +99,7 @@ public final class MemberStartup {
         RpcServers.notingSenders(peerFilter.wrap(new BoltRpcServer(boltServer)), traffic));
     RaftRpcServerFactory.addRaftRequestProcessors(RpcServers.readIndexInIoThread(rpcServer));
     Forwarding forwarding = Forwarding.start(rpcServer, leaderSide, peerFilter::blocks,
-        Math.max(5_000L, config.electionTimeoutMs() * 5L), raft::awaitApplied, peerTls, traffic);
+        Math.max(5_000L, config.electionTimeoutMs() * 5L), peerTls, traffic);
     Identity identity;
     try {
       identity = kept != null ? kept : decision.decide(config,
